@@ -1,0 +1,120 @@
+"""What a page of the book uses: one ``Book`` per page, claims checked on every interpreter.
+
+    book = Book("scripts-and-imports")
+    book.claim("some-id", "One plain sentence.", observe=function_of_py, expect=value_or_function)
+
+Each claim is recorded in the page's ledger fragment (when the build set ``PYCACHE_BOOK_LEDGER_DIR``)
+before a drift is raised, so ``claims.json`` shows drifts too. The returned check displays itself
+in a notebook as a compact table: interpreters that observed the same thing share a row.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import os
+from typing import Any, Callable
+
+from . import claims, ledger
+from .interpreters import Discovery, Interpreter, discover
+
+_discovery: Discovery | None = None
+
+
+def interpreters_in_use() -> Discovery:
+    """Discover once per process (a page's kernel), so every cell uses the same interpreters."""
+    global _discovery
+    if _discovery is None:
+        _discovery = discover()
+    return _discovery
+
+
+class Book:
+    def __init__(self, page: str):
+        self.page = page
+        self.discovery = interpreters_in_use()
+        self.interpreters: list[Interpreter] = self.discovery.interpreters
+        self.checks: list[claims.ClaimCheck] = []
+        self._ledger_dir = os.environ.get(ledger.ENV_VAR)
+
+    def each(self, function: Callable[[Interpreter], Any]) -> dict[str, Any]:
+        """Run ``function(py)`` on every interpreter in parallel: {interpreter key: result}.
+
+        Use it to run a scenario once and feed several claims from its observations.
+        """
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+            values = list(pool.map(function, self.interpreters))
+        return {py.key: value for py, value in zip(self.interpreters, values)}
+
+    def claim(self, id: str, statement: str, *, observe: Callable[[Interpreter], Any], expect: Any) -> "Shown":
+        if any(c.claim.id == id for c in self.checks):
+            raise claims.ClaimError("claim id %r is used twice on page %s" % (id, self.page))
+        result = claims.check(claims.Claim(id, statement, observe, expect, self.page), self.interpreters)
+        self.checks.append(result)
+        if self._ledger_dir:
+            ledger.write_fragment(self._ledger_dir, self.page, self.interpreters,
+                                  [c.record() for c in self.checks])
+        if not result.holds:
+            raise claims.ClaimDrift(result)
+        return Shown(result)
+
+    def evidence_from(self) -> "Markdown":
+        """Which interpreters produced this page's evidence."""
+        rows = ["| interpreter | cache tag | magic |", "|---|---|---|"]
+        for py in self.interpreters:
+            rows.append("| CPython %s `%s` | %s | `%s` |"
+                        % (py.version, py.path, "`%s`" % py.cache_tag if py.cache_tag else "none", py.magic))
+        return Markdown("\n".join(rows))
+
+
+class Markdown:
+    """Displays as Markdown in a notebook, as plain text elsewhere."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def show_value(value: Any, py: Interpreter | None = None) -> str:
+    """A short, build-independent rendering of an observed or expected value."""
+    if value is claims.NA:
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(show_value(v, py) for v in value) if value else "nothing"
+    if isinstance(value, dict):
+        return "; ".join("%s: %s" % (k, show_value(v, py)) for k, v in value.items())
+    text = str(value)
+    if py is not None and py.cache_tag:
+        text = text.replace(py.cache_tag, "<tag>")
+    return "`%s`" % text.replace("|", "\\|")
+
+
+def _version_span(group: list[Interpreter]) -> str:
+    if len(group) == 1:
+        return group[0].key
+    return "%s – %s (%d)" % (group[0].key, group[-1].key, len(group))
+
+
+class Shown(Markdown):
+    """A claim check shown as: the sentence, then one row per run of like observations."""
+
+    def __init__(self, check: claims.ClaimCheck):
+        self.check = check
+        rows = ["**`%s`**: %s" % (check.claim.id, check.claim.statement), "",
+                "| interpreters | observed | verdict |", "|---|---|---|"]
+        groups: list[tuple[tuple, list[Interpreter]]] = []
+        for result in check.results:
+            shown = (show_value(result.observed, result.interpreter) if result.verdict != claims.NOT_APPLICABLE
+                     else "does not apply", result.verdict)
+            if groups and groups[-1][0] == shown:
+                groups[-1][1].append(result.interpreter)
+            else:
+                groups.append((shown, [result.interpreter]))
+        for (observed, verdict), group in groups:
+            rows.append("| %s | %s | %s |" % (_version_span(group), observed, verdict))
+        super().__init__("\n".join(rows))

@@ -1,0 +1,134 @@
+"""Claims: a sentence about CPython, what it predicts per interpreter, and what was observed.
+
+A claim is checked by calling ``observe(py)`` on every interpreter and comparing the value with
+``expect(py)``. The verdict per interpreter is ``holds``, ``drifts`` or ``n/a`` (the claim does
+not apply to that version: ``expect`` returned ``NA``). Any drift raises ``ClaimDrift`` after
+every interpreter was checked, naming the claim, each drifting interpreter, expected and observed.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from .interpreters import Interpreter
+
+HOLDS, DRIFTS, NOT_APPLICABLE = "holds", "drifts", "n/a"
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class _NotApplicable:
+    def __repr__(self) -> str:
+        return "NA"
+
+
+NA = _NotApplicable()
+"""What ``expect`` returns where the claim does not apply (the feature does not exist there)."""
+
+
+class ClaimDrift(AssertionError):
+    """Observed behaviour differs from the claim on at least one interpreter."""
+
+    def __init__(self, check: "ClaimCheck"):
+        self.check = check
+        lines = ["claim %r drifts (%s)" % (check.claim.id, check.claim.statement)]
+        for result in check.results:
+            if result.verdict == DRIFTS:
+                lines.append("  on %s: expected %r, observed %r"
+                             % (result.interpreter.label, result.expected, result.observed))
+        super().__init__("\n".join(lines))
+
+
+class ClaimError(ValueError):
+    """A claim is malformed (bad id, duplicate id, empty sentence)."""
+
+
+def since(version: Sequence[int], value: Any, before: Any = NA) -> Callable[[Interpreter], Any]:
+    """Expectation that changes at ``version``: ``value`` from it on, ``before`` until then."""
+    version = tuple(version)
+    return lambda py: value if py.at_least(*version) else before
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    statement: str
+    observe: Callable[[Interpreter], Any]
+    expect: Any  # a value, or a callable(py) -> value or NA
+    page: str = ""
+
+    def __post_init__(self):
+        if not _ID.match(self.id):
+            raise ClaimError("claim id %r is not kebab-case (a-z, 0-9, '-')" % self.id)
+        if not self.statement.strip():
+            raise ClaimError("claim %r has no sentence" % self.id)
+
+    def expected_for(self, py: Interpreter) -> Any:
+        return self.expect(py) if callable(self.expect) else self.expect
+
+
+@dataclass
+class Result:
+    interpreter: Interpreter
+    verdict: str
+    expected: Any = None
+    observed: Any = None
+
+
+@dataclass
+class ClaimCheck:
+    claim: Claim
+    results: list[Result] = field(default_factory=list)
+
+    @property
+    def holds(self) -> bool:
+        return all(r.verdict != DRIFTS for r in self.results)
+
+    def record(self) -> dict:
+        """The claim as it goes into ``claims.json``."""
+        return {
+            "id": self.claim.id,
+            "statement": self.claim.statement,
+            "page": self.claim.page,
+            "results": {r.interpreter.key: r.verdict for r in self.results},
+            "observed": {r.interpreter.key: _jsonable(r.observed) for r in self.results},
+            "expected": {r.interpreter.key: _jsonable(r.expected) for r in self.results},
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if value is NA:
+        return None
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)
+
+
+def _normalise(value: Any) -> Any:
+    """Tuples and lists compare equal (JSON round trips turn one into the other)."""
+    if isinstance(value, (list, tuple)):
+        return [_normalise(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _normalise(v) for k, v in value.items()}
+    return value
+
+
+def check(claim: Claim, interpreters: Sequence[Interpreter], workers: int | None = None) -> ClaimCheck:
+    """Observe every interpreter (in parallel) and compare; never raises for a drift."""
+    def one(py: Interpreter) -> Result:
+        expected = claim.expected_for(py)
+        if expected is NA:
+            return Result(py, NOT_APPLICABLE, expected)
+        observed = claim.observe(py)
+        verdict = HOLDS if _normalise(observed) == _normalise(expected) else DRIFTS
+        return Result(py, verdict, expected, observed)
+
+    workers = workers or max(2, os.cpu_count() or 2)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        return ClaimCheck(claim, list(pool.map(one, interpreters)))

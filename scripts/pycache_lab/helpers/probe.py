@@ -1,0 +1,44 @@
+# Runs inside the interpreter being probed (Python 2.7 and every 3.x): prints one JSON line
+# describing it. Kept free of anything newer than 2.7's syntax on purpose.
+import json
+import os
+import platform
+import sys
+
+
+def magic_number():
+    try:
+        from importlib.util import MAGIC_NUMBER
+        return MAGIC_NUMBER
+    except ImportError:
+        import imp
+        return imp.get_magic()
+
+
+def install_dirs():
+    dirs = set()
+    for name in ("prefix", "exec_prefix", "base_prefix", "base_exec_prefix"):
+        value = getattr(sys, name, None)
+        if value:
+            dirs.add(os.path.realpath(value))
+    try:
+        import site
+        for path in site.getsitepackages():
+            dirs.add(os.path.realpath(path))
+    except Exception:
+        pass
+    return sorted(d for d in dirs if os.path.isdir(d))
+
+
+info = {
+    "executable": os.path.realpath(sys.executable),
+    "version": platform.python_version(),
+    "version_info": list(sys.version_info[:3]),
+    "implementation": platform.python_implementation().lower(),
+    "cache_tag": getattr(getattr(sys, "implementation", None), "cache_tag", None),
+    "magic": "".join("%02x" % c for c in bytearray(magic_number())),
+    "base_prefix": os.path.realpath(getattr(sys, "base_prefix", sys.prefix)),
+    "in_venv": getattr(sys, "base_prefix", sys.prefix) != sys.prefix,
+    "install_dirs": install_dirs(),
+}
+sys.stdout.write(json.dumps(info) + "\n")

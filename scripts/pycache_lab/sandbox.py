@@ -1,0 +1,325 @@
+"""A throw-away directory and a clean process to run one scenario in.
+
+Every run gets an environment built from nothing (PATH, HOME, LANG, TMPDIR and what the scenario
+sets), so the caller's ``PYTHONDONTWRITEBYTECODE``, ``PYTHONPYCACHEPREFIX``, ``PYTHONOPTIMIZE``,
+``SOURCE_DATE_EPOCH``, ``PYTHONSAFEPATH`` or current directory change nothing. When the lab runs
+as root it runs each scenario in a private mount namespace where the interpreter's installation is
+read-only (a scenario must never write pycs into the standard library), and it can drop to an
+unprivileged user, because root ignores directory permissions. The layout of a sandbox::
+
+    <tmp>/work   the scenario's files; the only tree observed
+    <tmp>/home   HOME
+    <tmp>/tmp    TMPDIR
+    <tmp>/lab    the lab's own files (planting, audit log), never observed
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import signal
+import stat
+import subprocess
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from . import observation
+from .interpreters import HELPERS, Interpreter
+
+UNPRIVILEGED_UID = 65534  # "nobody" on Debian and most Linux systems
+UNPRIVILEGED_GID = 65534
+SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
+_TOOL_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
+DEFAULT_TIMEOUT = 60
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+
+
+class LabError(RuntimeError):
+    """The lab could not run a scenario as asked (not a finding about CPython)."""
+
+
+class ScenarioTimeout(LabError):
+    """A scenario ran longer than its time limit and was killed."""
+
+
+def _tool(name: str) -> str | None:
+    return shutil.which(name, path=_TOOL_PATH)
+
+
+@lru_cache(maxsize=None)
+def can_isolate() -> bool:
+    """True when this process may create private mount namespaces (root with ``unshare``)."""
+    if os.geteuid() != 0 or not (_tool("unshare") and _tool("mount") and _tool("setpriv")):
+        return False
+    probe = subprocess.run([_tool("unshare"), "--mount", "--propagation", "private", "true"],
+                           capture_output=True, env={"PATH": _TOOL_PATH})
+    return probe.returncode == 0
+
+
+def _outermost(dirs: Sequence[str]) -> list[str]:
+    """Drop directories that lie inside another one of the list."""
+    result = []
+    for d in sorted(set(dirs), key=len):
+        if not any(d == kept or d.startswith(kept.rstrip("/") + "/") for kept in result):
+            result.append(d)
+    return result
+
+
+def _blocking_ancestors(path: str) -> list[str]:
+    """Ancestors of ``path`` that other users cannot traverse (like /root, mode 0700)."""
+    blocking, current = [], "/"
+    for part in Path(path).parts[1:-1]:
+        current = os.path.join(current, part)
+        if not os.stat(current).st_mode & stat.S_IXOTH:
+            blocking.append(current)
+    return _outermost(blocking)
+
+
+class Sandbox:
+    """One scenario's directory; use as a context manager so it is always removed."""
+
+    def __init__(self, unprivileged: bool = False):
+        self.root = Path(tempfile.mkdtemp(prefix="pycache-lab-"))
+        self.work = self.root / "work"
+        self.lab = self.root / "lab"
+        for sub in ("work", "home", "tmp", "lab"):
+            (self.root / sub).mkdir()
+        self.unprivileged = unprivileged
+        self.switch_user = unprivileged and os.geteuid() == 0
+        if self.switch_user:
+            if not can_isolate():
+                self.close()
+                raise LabError("running as root but cannot create a mount namespace to run as an "
+                               "unprivileged user (needs unshare, mount and setpriv)")
+            os.chmod(self.root, 0o755)
+            self._give_away(self.root)
+        self._audit_runs = 0
+
+    # -- files -------------------------------------------------------------------------------
+    def path(self, rel: str = "") -> Path:
+        return self.work / rel if rel else self.work
+
+    def write(self, rel: str, content: str | bytes, mode: int | None = None,
+              mtime: float | None = None) -> Path:
+        """Write a file under the scenario directory (parents created)."""
+        target = self.path(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        target.write_bytes(data)
+        if mode is not None:
+            os.chmod(target, mode)
+        if mtime is not None:
+            self.set_mtime(rel, mtime)
+        self._give_away(self.work)
+        return target
+
+    def copy_example(self, name: str, rel: str | None = None) -> Path:
+        """Copy a file or directory from ``examples/`` into the scenario directory."""
+        source, target = EXAMPLES / name, self.path(rel or name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copyfile(source, target)
+        self._give_away(self.work)
+        return target
+
+    def read(self, rel: str) -> bytes:
+        return self.path(rel).read_bytes()
+
+    def exists(self, rel: str) -> bool:
+        return os.path.lexists(self.path(rel))
+
+    def set_mtime(self, rel: str, seconds: float) -> None:
+        """Set a file's modification (and access) time, in seconds since the epoch."""
+        ns = int(round(seconds * 1e9))
+        os.utime(self.path(rel), ns=(ns, ns), follow_symlinks=False)
+
+    def files(self) -> list[str]:
+        return sorted(p for p, s in observation.snapshot(str(self.work)).items() if s.kind == "file")
+
+    def relative(self, path: str) -> str | None:
+        """A path the interpreter printed, relative to the scenario directory (None if outside)."""
+        for base in (self.work, self.work.resolve()):
+            full = os.path.normpath(os.path.join(str(base), path))
+            if full == str(base):
+                return "."
+            if full.startswith(str(base) + os.sep):
+                return os.path.relpath(full, str(base)).replace(os.sep, "/")
+        return None
+
+    def _give_away(self, top: Path) -> None:
+        """In an unprivileged sandbox run by root, the unprivileged user owns the files."""
+        if not self.switch_user:
+            return
+        os.chown(top, UNPRIVILEGED_UID, UNPRIVILEGED_GID)
+        for directory, dirs, files in os.walk(top):
+            for name in dirs + files:
+                os.chown(os.path.join(directory, name), UNPRIVILEGED_UID, UNPRIVILEGED_GID,
+                         follow_symlinks=False)
+
+    # -- planting ----------------------------------------------------------------------------
+    def plant_pyc(self, py: Interpreter, source: str, marker: str, dest: str | None = None,
+                  optimization: str = "") -> str:
+        """Plant a pyc for ``source`` that is valid by its header but prints ``marker`` first.
+
+        The pyc goes where ``py`` looks for it (or at ``dest``). If a later run prints the
+        marker, that run executed the planted code: it read the pyc, not the source.
+        """
+        real = self.path(source).read_text(encoding="utf-8")
+        fake = self.lab / ("fake-%s.py" % marker)
+        fake.write_text("import sys; sys.stdout.write(%r)\n%s" % (marker + "\n", real), encoding="utf-8")
+        command = [py.path, "-E", "-s", "-B", str(HELPERS / "plant.py"), str(self.path(source)), str(fake),
+                   str(self.path(dest)) if dest else "-", optimization or "-"]
+        done = subprocess.run(command, capture_output=True, env=self.environment(py), cwd=str(self.work))
+        if done.returncode != 0:
+            raise LabError("planting a pyc for %s with %s failed: %s"
+                           % (source, py.label, done.stderr.decode("utf-8", "replace").strip()))
+        self._give_away(self.work)
+        return self.relative(done.stdout.decode("utf-8").strip())
+
+    # -- running -----------------------------------------------------------------------------
+    def environment(self, py: Interpreter | None, extra: Mapping[str, str | None] | None = None) -> dict:
+        """The whole environment of a run: fixed values plus the scenario's own."""
+        path = SYSTEM_PATH if py is None else os.path.dirname(py.path) + os.pathsep + SYSTEM_PATH
+        env = {"PATH": path, "HOME": str(self.root / "home"), "LANG": "C.UTF-8",
+               "TMPDIR": str(self.root / "tmp")}
+        for name, value in (extra or {}).items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
+        return env
+
+    def run(self, py: Interpreter | None, args: Sequence[str], *, env: Mapping[str, str | None] | None = None,
+            stdin: str | bytes | None = None, cwd: str = "", timeout: float = DEFAULT_TIMEOUT,
+            trace: bool = False, audit: bool = False, raw: bool = False) -> observation.Observation:
+        """Run ``py args`` (or, with ``raw``, ``args`` itself) in the sandbox and observe it.
+
+        ``trace`` adds ``-v`` (``PYTHONVERBOSE=1`` for raw commands); ``audit`` installs
+        audit hooks through a ``sitecustomize`` outside the observed tree (CPython 3.8+, and
+        not under ``-E``/``-I``, which ignore ``PYTHONPATH``).
+        """
+        extra = dict(env or {})
+        if raw:
+            argv = list(args)
+            if trace:
+                extra["PYTHONVERBOSE"] = "1"
+        else:
+            argv = [py.path] + (["-v"] if trace else []) + list(args)
+        audit_log = None
+        if audit and py is not None and py.at_least(3, 8):
+            self._audit_runs += 1
+            audit_log = self.lab / ("audit-%d.log" % self._audit_runs)
+            audit_log.touch()
+            if self.switch_user:
+                os.chown(audit_log, UNPRIVILEGED_UID, UNPRIVILEGED_GID)
+            extra["PYCACHE_LAB_AUDIT_LOG"] = str(audit_log)
+            extra["PYTHONPATH"] = os.pathsep.join(
+                p for p in (str(HELPERS / "audit"), extra.get("PYTHONPATH")) if p)
+        full_env = self.environment(py, extra)
+        workdir = str(self.path(cwd))
+        protect = list(py.install_dirs) if py is not None else []
+
+        before = observation.snapshot(str(self.work))
+        command = self._wrap(argv, protect, workdir)
+        if isinstance(stdin, str):
+            stdin = stdin.encode("utf-8")
+        returncode, out, err = _run_killable(command, full_env, workdir, stdin, timeout, argv)
+        after = observation.snapshot(str(self.work))
+
+        stderr = err.decode("utf-8", "replace")
+        obs = observation.Observation(
+            command=[self._display(a) for a in argv],
+            returncode=returncode,
+            stdout=out.decode("utf-8", "replace"),
+            stderr=stderr,
+            tree=observation.diff(before, after),
+            trace=observation.parse_trace(stderr, self.relative) if trace else None,
+            user="nobody (uid %d)" % UNPRIVILEGED_UID if self.switch_user else
+                 ("caller (uid %d)" % os.geteuid()),
+            installation_protected=bool(protect) and can_isolate(),
+        )
+        if audit_log is not None and "-I" not in argv and "-E" not in argv:
+            obs.audit = observation.parse_audit(audit_log.read_text(encoding="utf-8"), self.relative)
+        return obs
+
+    def _display(self, arg: str) -> str:
+        """Command words as a reader should see them: paths inside the sandbox made relative."""
+        return arg.replace(str(self.work) + "/", "").replace(str(self.root), "<sandbox>")
+
+    def _wrap(self, argv: list[str], protect: list[str], workdir: str) -> list[str]:
+        """Wrap the command in a namespace with a read-only installation (and a user switch)."""
+        if not can_isolate():
+            return argv
+        protect = _outermost([d for d in protect if os.path.isdir(d)])
+        script = ["set -e"]
+        if self.switch_user:
+            needed = protect + [str(self.root)]
+            blocking = _outermost([a for d in needed for a in _blocking_ancestors(d)])
+            if any(str(self.root).startswith(b + "/") for b in blocking):
+                raise LabError("the unprivileged user cannot reach the sandbox %s: a parent directory "
+                               "is not searchable by others (set TMPDIR elsewhere)" % self.root)
+            stash = self.lab / "stash"
+            for i, directory in enumerate(protect):
+                (stash / str(i)).mkdir(parents=True, exist_ok=True)
+                script.append("mount --bind %s %s" % (shlex.quote(directory), shlex.quote(str(stash / str(i)))))
+            for directory in blocking:
+                script.append("mount -t tmpfs -o mode=0755 tmpfs %s" % shlex.quote(directory))
+            for i, directory in enumerate(protect):
+                q = shlex.quote(directory)
+                script.append("mkdir -p %s && mount --move %s %s" % (q, shlex.quote(str(stash / str(i))), q))
+                script.append("mount -o remount,bind,ro %s" % q)
+            script.append("cd %s" % shlex.quote(workdir))
+            script.append('exec setpriv --reuid=%d --regid=%d --clear-groups -- "$@"'
+                          % (UNPRIVILEGED_UID, UNPRIVILEGED_GID))
+        else:
+            for directory in protect:
+                q = shlex.quote(directory)
+                script.append("mount --bind %s %s && mount -o remount,bind,ro %s" % (q, q, q))
+            script.append('exec "$@"')
+        return [_tool("unshare"), "--mount", "--propagation", "private", "/bin/sh", "-c",
+                "PATH=%s; %s" % (_TOOL_PATH, "\n".join(script)), "sh"] + argv
+
+    # -- lifetime ----------------------------------------------------------------------------
+    def close(self) -> None:
+        def unlock(func, path, _):
+            os.chmod(os.path.dirname(path), 0o700)
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.chmod(path, 0o700)
+            func(path)
+        if self.root.exists():
+            shutil.rmtree(self.root, onerror=unlock)
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _run_killable(command, env, cwd, stdin, timeout, shown):
+    """Run in a new session so that a timeout (or Ctrl-C) kills the whole process group."""
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.PIPE if stdin is not None
+                               else subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    try:
+        out, err = process.communicate(stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise ScenarioTimeout("scenario killed after %s s: %s" % (timeout, " ".join(shown))) from None
+    except BaseException:
+        _kill_group(process)
+        raise
+    return process.returncode, out, err
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.communicate()
