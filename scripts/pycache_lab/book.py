@@ -56,6 +56,10 @@ class Book:
             raise claims.ClaimDrift(result)
         return Shown(result)
 
+    def matrix(self, rows: dict[str, dict[str, Any]]) -> "Markdown":
+        """One column per interpreter of this page; see ``matrix``."""
+        return matrix(self.interpreters, rows)
+
     def evidence_from(self) -> "Markdown":
         """Which interpreters produced this page's evidence."""
         rows = ["| interpreter | cache tag | magic |", "|---|---|---|"]
@@ -118,3 +122,13 @@ class Shown(Markdown):
         for (observed, verdict), group in groups:
             rows.append("| %s | %s | %s |" % (_version_span(group), observed, verdict))
         super().__init__("\n".join(rows))
+
+
+def matrix(interpreters: list[Interpreter], rows: dict[str, dict[str, Any]]) -> Markdown:
+    """A table with one column per interpreter: ``rows`` maps a label to {interpreter key: value}."""
+    header = "| | " + " | ".join(py.key for py in interpreters) + " |"
+    lines = [header, "|---" * (len(interpreters) + 1) + "|"]
+    for label, values in rows.items():
+        cells = [show_value(values.get(py.key, claims.NA), py).strip("`") for py in interpreters]
+        lines.append("| %s | %s |" % (label, " | ".join(cells)))
+    return Markdown("\n".join(lines))

@@ -230,3 +230,17 @@ def discover(environ: Mapping[str, str] | None = None) -> Discovery:
         else:
             passed_over.append((path, "same installation as %s" % kept.path))
     return Discovery(_sort_and_key(list(by_identity.values())), passed_over)
+
+
+def main() -> int:
+    """``python -m pycache_lab.interpreters``: list the interpreters the book would use."""
+    try:
+        print(discover().describe())
+    except InterpreterError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Sphinx configuration of pycache-book. Sources live in docs/; build with scripts/build_book.py.
+
+Everything that decides whether a failing cell fails the build is set here and re-checked by the
+local extension ``pycache_book`` (docs/_ext), which refuses the silent opt-outs.
+"""
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+project = "pycache-book"
+author = "pycache-book contributors"
+copyright = "2026, pycache-book contributors"
+html_title = "When CPython reads and writes bytecode"
+
+extensions = [
+    "myst_nb",
+    "sphinx_design",
+    "sphinx_copybutton",
+    "sphinx.ext.intersphinx",
+    "pycache_book",
+]
+
+root_doc = "index"
+exclude_patterns = ["_ext", "**/.ipynb_checkpoints"]
+nitpicky = True
+
+# -- MyST and MyST-NB --------------------------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+nb_execution_mode = "force"  # every cell, every build; the preview session alone may use "cache"
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_execution_allow_errors = False
+nb_execution_excludepatterns = []
+nb_execution_timeout = 600  # per cell; a scenario has its own, shorter, time limit in the lab
+nb_output_stderr = "warn"
+nb_kernel_rgx_aliases = {".*": "python3"}
+nb_render_markdown_format = "myst"
+nb_merge_streams = True
+
+if os.environ.get("PYCACHE_BOOK_PREVIEW") == "1":
+    nb_execution_mode = "cache"
+
+# -- Links into CPython's documentation, offline first ------------------------------------------
+_LOCAL_INVENTORY = "/usr/share/doc/python3.11/html/objects.inv"
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3", (_LOCAL_INVENTORY if os.path.exists(_LOCAL_INVENTORY) else None,
+                                             None)),
+}
+intersphinx_timeout = 10
+
+# -- HTML ----------------------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_theme_options = {
+    "show_toc_level": 2,
+    "use_download_button": False,
+}
+html_last_updated_fmt = ""

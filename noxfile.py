@@ -1,0 +1,43 @@
+"""Sessions of pycache-book. `nox -s docs` builds the book; `nox -s tests` runs every check."""
+from __future__ import annotations
+
+import os
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+BUILD_PYTHON = "3.11"
+REQUIREMENTS = "requirements-docs.txt"
+
+
+def _install(session: nox.Session) -> None:
+    session.install("-r", REQUIREMENTS)
+
+
+@nox.session(python=BUILD_PYTHON)
+def docs(session: nox.Session) -> None:
+    """Strict build into build/html: every cell runs, any error or warning fails."""
+    _install(session)
+    session.run("python", "scripts/build_book.py", *session.posargs)
+
+
+@nox.session(python=BUILD_PYTHON)
+def tests(session: nox.Session) -> None:
+    """The lab's unit tests, the pages' >>> examples, then the strict build (the drift check)."""
+    _install(session)
+    session.run("python", "-m", "pytest", *session.posargs)
+    session.run("python", "-m", "pytest", "-p", "no:cacheprovider", "--doctest-plus",
+                "--doctest-glob=*.md", "docs", "-o", "testpaths=", "-o", "python_files=")
+    session.run("python", "scripts/build_book.py")
+
+
+@nox.session(python=BUILD_PYTHON, default=False)
+def preview(session: nox.Session) -> None:
+    """Live rebuild while editing (cached execution: for writing, never for checking)."""
+    _install(session)
+    session.run("sphinx-autobuild", "docs", "build/preview", "-c", ".", "--watch", "scripts",
+                env={"PYCACHE_BOOK_PREVIEW": "1"})
