@@ -274,12 +274,14 @@ class Sandbox:
                 script.append("mkdir -p %s && mount --move %s %s" % (q, shlex.quote(str(stash / str(i))), q))
                 script.append("mount -o remount,bind,ro %s" % q)
             script.append("cd %s" % shlex.quote(workdir))
+            script.append("unset PWD OLDPWD")  # the shell's own; a scenario's environment is exact
             script.append('exec setpriv --reuid=%d --regid=%d --clear-groups -- "$@"'
                           % (UNPRIVILEGED_UID, UNPRIVILEGED_GID))
         else:
             for directory in protect:
                 q = shlex.quote(directory)
                 script.append("mount --bind %s %s && mount -o remount,bind,ro %s" % (q, q, q))
+            script.append("unset PWD OLDPWD")
             script.append('exec "$@"')
         return [_tool("unshare"), "--mount", "--propagation", "private", "/bin/sh", "-c",
                 "PATH=%s; %s" % (_TOOL_PATH, "\n".join(script)), "sh"] + argv

@@ -1,0 +1,2 @@
+# Imported by appdir/__main__.py.
+GREETING = "hello"

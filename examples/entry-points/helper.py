@@ -1,0 +1,2 @@
+# Imported by app.py and mod.py; small enough to run as a .pyc of its own.
+GREETING = "hello"

@@ -1,0 +1,5 @@
+# A module that imports another module (helper).
+import helper
+
+GREETING = helper.GREETING
+print("mod ran")

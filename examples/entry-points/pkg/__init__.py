@@ -1,0 +1,1 @@
+# The package `python -m pkg` imports first.

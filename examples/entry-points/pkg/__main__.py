@@ -1,0 +1,2 @@
+# What `python -m pkg` runs.
+print("pkg.__main__ ran")

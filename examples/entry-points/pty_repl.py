@@ -1,0 +1,55 @@
+# Type lines into this same interpreter's interactive prompt, on a pseudo-terminal.
+#
+#   python pty_repl.py 'import helper' 'print(helper.GREETING)'
+#
+# Starts `sys.executable` (no arguments) on a new pseudo-terminal, waits for each ">>> " prompt,
+# types the next line, then leaves with `raise SystemExit`. What the terminal showed is copied to
+# stdout. Gives up (exit status 3) if the session takes longer than LIMIT seconds.
+# Runs on Python 2.7 and 3.x, on Linux and macOS.
+import os
+import pty
+import select
+import signal
+import sys
+import time
+
+LIMIT = 20
+PROMPT = b">>> "
+
+
+def main(lines):
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: an interactive interpreter on the terminal
+        os.execv(sys.executable, [sys.executable])
+    deadline = time.time() + LIMIT
+    shown = b""
+    waiting = list(lines) + ["raise SystemExit"]
+    prompts_seen = 0
+    while True:
+        left = deadline - time.time()
+        if left <= 0:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            sys.stdout.write("pty_repl: gave up after %d seconds\n" % LIMIT)
+            return 3
+        ready = select.select([fd], [], [], min(left, 0.5))[0]
+        if not ready:
+            continue
+        try:
+            data = os.read(fd, 4096)
+        except OSError:  # Linux: the child closed the terminal
+            data = b""
+        if not data:
+            break
+        shown += data
+        if waiting and shown.count(PROMPT) > prompts_seen:
+            prompts_seen = shown.count(PROMPT)
+            os.write(fd, (waiting.pop(0) + "\n").encode("ascii"))
+    os.close(fd)
+    status = os.waitpid(pid, 0)[1]
+    sys.stdout.write(shown.decode("utf-8", "replace").replace("\r\n", "\n"))
+    return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,105 @@
+"""The strict build on throw-away books: drifts and silent opt-outs must fail it, by name."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("myst_nb", reason="the build tests need the docs requirements (run them through nox)")
+
+ROOT = Path(__file__).resolve().parents[1]
+FRONT = "---\nfile_format: mystnb\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n\n"
+
+
+def build(tmp_path: Path, pages: dict[str, str], env: dict | None = None) -> tuple[int, str, Path]:
+    source = tmp_path / "docs"
+    source.mkdir()
+    names = "\n".join(pages)
+    (source / "index.md").write_text("# Test book\n\n```{toctree}\n%s\n```\n" % names)
+    for name, text in pages.items():
+        (source / (name + ".md")).write_text(text)
+    out = tmp_path / "build"
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_book.py"), "--source", str(source),
+                           "--build", str(out), "--conf", str(ROOT), "--jobs", "1"],
+                          capture_output=True, text=True, env=dict(os.environ, **(env or {})))
+    return done.returncode, done.stdout + done.stderr, out
+
+
+def claim_page(page: str, expect: str) -> str:
+    return FRONT + "# Page\n\n```{code-cell} python3\n" + textwrap.dedent("""\
+        from pycache_lab import Sandbox
+        from pycache_lab.book import Book
+        book = Book("%s")
+
+        def written(py):
+            with Sandbox() as box:
+                box.write("mod.py", "X = 1\\n")
+                return box.run(py, ["-c", "import mod"]).pycs_written
+
+        book.claim("import-writes-a-pyc", "Importing a module writes its cache file.", observe=written,
+                   expect=%s)
+        ```
+        """) % (page, expect)
+
+
+def test_a_true_claim_builds_and_is_recorded(tmp_path, interpreters):
+    status, output, out = build(tmp_path, {"good": claim_page("good", "lambda py: [py.cached_path('mod.py')]")})
+    assert status == 0, output
+    ledger = json.loads((out / "claims.json").read_text())
+    assert [c["id"] for c in ledger["claims"]] == ["import-writes-a-pyc"]
+    assert ledger["claims"][0]["results"] == {py.key: "holds" for py in interpreters}
+    assert [i["path"] for i in ledger["interpreters"]] == [py.path for py in interpreters]
+
+
+def test_a_false_claim_fails_the_build_naming_claim_interpreter_expected_observed(tmp_path, interpreters):
+    status, output, _ = build(tmp_path, {"bad": claim_page("bad", "[]")})
+    assert status != 0
+    assert "claim 'import-writes-a-pyc' drifts" in output
+    py = interpreters[-1]
+    assert "on CPython %s (%s): expected [], observed [%r]" % (py.version, py.path, py.cached_path("mod.py")) in output
+
+
+def test_named_interpreters_are_exactly_the_ones_used(tmp_path, interpreters):
+    chosen = [interpreters[0], interpreters[-1]]
+    status, output, out = build(tmp_path, {"good": claim_page("good", "lambda py: [py.cached_path('mod.py')]")},
+                                env={"PYCACHE_BOOK_PYTHONS": os.pathsep.join(py.path for py in chosen)})
+    assert status == 0, output
+    ledger = json.loads((out / "claims.json").read_text())
+    assert [i["path"] for i in ledger["interpreters"]] == [py.path for py in chosen]
+
+
+def test_a_missing_named_interpreter_fails_the_build_by_name(tmp_path, newest):
+    missing = str(tmp_path / "python3.99")
+    status, output, _ = build(tmp_path, {"good": claim_page("good", "lambda py: [py.cached_path('mod.py')]")},
+                              env={"PYCACHE_BOOK_PYTHONS": os.pathsep.join([newest.path, missing])})
+    assert status != 0 and missing in output and "no such file" in output
+
+
+OPT_OUTS = {
+    "skip-execution": (FRONT + "# P\n\n```{code-cell} python3\n:tags: [skip-execution]\nraise SystemExit(1)\n```\n",
+                       "tag 'skip-execution' refused"),
+    "allow-errors": ("---\nfile_format: mystnb\nkernelspec:\n  name: python3\n  display_name: Python 3\n"
+                     "mystnb:\n  execution_allow_errors: true\n---\n\n# P\n\n```{code-cell} python3\n"
+                     "raise ValueError('x')\n```\n", "overrides execution_allow_errors"),
+    "raises-nothing": (FRONT + "# P\n\n```{code-cell} python3\n:tags: [raises-exception]\n1 + 1\n```\n",
+                       "tagged raises-exception but raised nothing"),
+    "not-a-notebook": ("# P\n\n```{code-cell} python3\nraise SystemExit(1)\n```\n",
+                       "is not a notebook"),
+    "cell-error": (FRONT + "# P\n\n```{code-cell} python3\nraise ValueError('a cell failed')\n```\n",
+                   "a cell failed"),
+    "stderr": (FRONT + "# P\n\n```{code-cell} python3\nimport sys; sys.stderr.write('unexpected')\n```\n",
+               "stderr"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OPT_OUTS))
+def test_silent_opt_outs_and_errors_fail_the_build(tmp_path, case):
+    text, message = OPT_OUTS[case]
+    status, output, _ = build(tmp_path, {"page": text})
+    assert status != 0, output
+    assert message in output, output

@@ -1,0 +1,72 @@
+import os
+import sys
+
+import pytest
+
+from pycache_lab import InterpreterError, discover
+from pycache_lab.interpreters import ENV_VAR, named
+
+
+def test_discovered_interpreters_are_cpython_and_described(interpreters):
+    for py in interpreters:
+        assert py.implementation == "cpython"
+        assert len(bytes.fromhex(py.magic)) == 4 and py.magic.endswith("0d0a")
+        assert (py.cache_tag is None) == (not py.at_least(3, 2))
+        assert py.version.startswith("%d.%d" % py.version_info[:2])
+
+
+def test_keys_are_unique_and_versions_sorted(interpreters):
+    keys = [py.key for py in interpreters]
+    assert len(keys) == len(set(keys))
+    assert [py.version_info for py in interpreters] == sorted(py.version_info for py in interpreters)
+
+
+def test_named_interpreters_replace_discovery(interpreters):
+    chosen = [interpreters[0].path, interpreters[-1].path]
+    found = discover({ENV_VAR: os.pathsep.join(chosen), "PATH": os.environ.get("PATH", "")})
+    assert found.named
+    assert sorted(py.path for py in found.interpreters) == sorted(chosen)
+
+
+def test_a_missing_named_interpreter_is_an_error_naming_it(newest, tmp_path):
+    missing = str(tmp_path / "python9.9")
+    with pytest.raises(InterpreterError) as caught:
+        discover({ENV_VAR: os.pathsep.join([newest.path, missing])})
+    assert missing in str(caught.value) and "no such file" in str(caught.value)
+
+
+def test_a_named_program_that_is_not_python_is_an_error(tmp_path):
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\necho not python\n")
+    fake.chmod(0o755)
+    with pytest.raises(InterpreterError) as caught:
+        named([str(fake)])
+    assert str(fake) in str(caught.value) and "did not describe itself" in str(caught.value)
+
+
+def test_a_named_interpreter_that_crashes_is_reported_by_name(tmp_path):
+    broken = tmp_path / "python3"
+    broken.write_text("#!/bin/sh\necho 'Segmentation fault' >&2\nexit 139\n")
+    broken.chmod(0o755)
+    with pytest.raises(InterpreterError) as caught:
+        named([str(broken)])
+    assert str(broken) in str(caught.value) and "status 139" in str(caught.value)
+
+
+def test_discovery_says_what_it_passed_over(tmp_path):
+    fake = tmp_path / "python3"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    found = discover({"PATH": str(tmp_path), "PYENV_ROOT": str(tmp_path / "no-pyenv")})
+    assert found.interpreters == []
+    assert [path for path, _ in found.passed_over] == [str(fake)]
+    assert "passed over" in found.describe()
+
+
+def test_a_venv_is_the_same_installation_as_its_base(tmp_path, newest):
+    import subprocess
+    subprocess.run([newest.path, "-m", "venv", "--without-pip", str(tmp_path / "venv")], check=True)
+    path = os.pathsep.join([str(tmp_path / "venv" / "bin"), os.path.dirname(newest.path)])
+    found = discover({"PATH": path, "PYENV_ROOT": str(tmp_path / "no-pyenv")})
+    same = [py for py in found.interpreters if py.version == newest.version]
+    assert len(same) == 1 and not same[0].in_venv

@@ -1,0 +1,39 @@
+import pytest
+
+from pycache_lab import Sandbox
+from pycache_lab.pyc import PycError, decode_header
+
+
+def test_headers_written_by_every_interpreter_decode_in_their_era(interpreters):
+    for py in interpreters:
+        with Sandbox() as box:
+            box.write("mod.py", "X = 1\n", mtime=1_000_000_000)
+            box.run(py, ["-c", "import mod"])
+            header = decode_header(box.read(py.cached_path("mod.py")))
+        expected_era = "2.x" if not py.at_least(3) else "3.3-3.6" if not py.at_least(3, 7) else "3.7+"
+        assert header.era == expected_era, py.label
+        assert header.magic_number == int.from_bytes(bytes.fromhex(py.magic)[:2], "little")
+        assert header.invalidation == "timestamp"
+        assert header.source_mtime == 1_000_000_000
+        assert header.source_size in (None, 6) and (header.source_size is None) == (not py.at_least(3, 3))
+
+
+def test_hash_based_headers(python3s):
+    hashed = [py for py in python3s if py.at_least(3, 7)]
+    if not hashed:
+        pytest.skip("no interpreter with hash-based pycs")
+    py = hashed[-1]
+    for mode, kind in (("CHECKED_HASH", "checked-hash"), ("UNCHECKED_HASH", "unchecked-hash")):
+        with Sandbox() as box:
+            box.write("mod.py", "X = 1\n")
+            box.run(py, ["-c", "import py_compile as p; p.compile('mod.py', invalidation_mode="
+                               "p.PycInvalidationMode.%s)" % mode])
+            header = decode_header(box.read(py.cached_path("mod.py")))
+        assert header.invalidation == kind and len(header.source_hash) == 16
+        assert header.source_mtime is None
+
+
+@pytest.mark.parametrize("data", [b"", b"abcd", b"\x03\xf3\r\n\x00"])
+def test_bad_or_truncated_headers_are_refused(data):
+    with pytest.raises(PycError):
+        decode_header(data)
