@@ -4,10 +4,11 @@
 #
 # Starts `sys.executable` (no arguments) on a new pseudo-terminal, waits for each ">>> " prompt,
 # types the next line, then leaves with `raise SystemExit`. What the terminal showed is copied to
-# stdout. Gives up (exit status 3) if the session takes longer than LIMIT seconds.
+# stdout, without terminal control sequences. Gives up (exit status 3) after LIMIT seconds.
 # Runs on Python 2.7 and 3.x, on Linux and macOS.
 import os
 import pty
+import re
 import select
 import signal
 import sys
@@ -15,6 +16,7 @@ import time
 
 LIMIT = 20
 PROMPT = b">>> "
+CONTROL = re.compile(r"\x1b(\[[0-9;?]*[A-Za-z]|[=>])|\r")
 
 
 def main(lines):
@@ -24,7 +26,7 @@ def main(lines):
     deadline = time.time() + LIMIT
     shown = b""
     waiting = list(lines) + ["raise SystemExit"]
-    prompts_seen = 0
+    since = 0  # a prompt counts once it follows a newline written after this offset
     while True:
         left = deadline - time.time()
         if left <= 0:
@@ -42,12 +44,13 @@ def main(lines):
         if not data:
             break
         shown += data
-        if waiting and shown.count(PROMPT) > prompts_seen:
-            prompts_seen = shown.count(PROMPT)
+        newline = shown.find(b"\n", since)
+        if waiting and newline >= 0 and shown.find(PROMPT, newline) >= 0:
+            since = len(shown)
             os.write(fd, (waiting.pop(0) + "\n").encode("ascii"))
     os.close(fd)
     status = os.waitpid(pid, 0)[1]
-    sys.stdout.write(shown.decode("utf-8", "replace").replace("\r\n", "\n"))
+    sys.stdout.write(CONTROL.sub("", shown.decode("utf-8", "replace")))
     return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 2
 
 
