@@ -21,7 +21,9 @@ extensions = [
     "sphinx_design",
     "sphinx_copybutton",
     "sphinx.ext.intersphinx",
+    "sphinx.ext.graphviz",
     "pycache_book",
+    "pycache_ledger_pages",
 ]
 
 root_doc = "index"
@@ -60,3 +62,4 @@ html_theme_options = {
     "use_download_button": False,
 }
 html_last_updated_fmt = ""
+graphviz_output_format = "svg"

@@ -41,3 +41,9 @@ def preview(session: nox.Session) -> None:
     _install(session)
     session.run("sphinx-autobuild", "docs", "build/preview", "-c", ".", "--watch", "scripts",
                 env={"PYCACHE_BOOK_PREVIEW": "1"})
+
+
+@nox.session(python=BUILD_PYTHON, default=False)
+def verify(session: nox.Session) -> None:
+    """Re-check every claim of the book without Sphinx: `nox -s verify -- --python PATH ...`."""
+    session.run("python", "scripts/verify_claims.py", *session.posargs)

@@ -103,3 +103,30 @@ def test_silent_opt_outs_and_errors_fail_the_build(tmp_path, case):
     status, output, _ = build(tmp_path, {"page": text})
     assert status != 0, output
     assert message in output, output
+
+
+def test_ledger_matrix_and_diagram_show_the_same_results_as_claims_json(tmp_path, interpreters):
+    pages = {
+        "good": claim_page("good", "lambda py: [py.cached_path('mod.py')]"),
+        "ledger": "# Ledger\n\n```{pycache-ledger}\n```\n",
+        "matrix": "# Matrix\n\n```{pycache-matrix}\nimport-writes-a-pyc | importing writes\n```\n",
+        "decision": "# Decision\n\n```{pycache-decision}\n:question: Q?\n\nimport | import-writes-a-pyc: writes\n```\n",
+    }
+    status, output, out = build(tmp_path, pages)
+    assert status == 0, output
+    ledger = json.loads((out / "claims.json").read_text())
+    html = {name: (out / "html" / (name + ".html")).read_text() for name in ("ledger", "matrix", "decision")}
+    claim = ledger["claims"][0]
+    assert "import-writes-a-pyc" in html["ledger"] and 'href="good.html"' in html["ledger"]
+    assert html["ledger"].count("<p>✓</p>") == list(claim["results"].values()).count("holds") == len(interpreters)
+    for py in interpreters:
+        assert py.key in html["matrix"] and py.path in html["matrix"]
+    newest = interpreters[-1]
+    assert newest.cached_path("mod.py").replace(newest.cache_tag or "\0", "&lt;tag&gt;") in html["matrix"]
+    svg = next((out / "html" / "_images").glob("graphviz-*.svg")).read_text()
+    assert "writes:" in svg and "&lt;tag&gt;" in svg
+
+
+def test_a_matrix_row_for_an_unknown_claim_fails_the_build(tmp_path):
+    status, output, _ = build(tmp_path, {"matrix": "# M\n\n```{pycache-matrix}\nno-such-claim | x\n```\n"})
+    assert status != 0 and "no claim 'no-such-claim'" in output

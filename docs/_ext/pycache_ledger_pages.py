@@ -1,0 +1,229 @@
+"""Directives that show the ledger: ``{pycache-ledger}`` and ``{pycache-matrix}``.
+
+Both leave a placeholder when the page is read and fill it at ``doctree-resolved``, after every
+page has run its cells, from the same fragments that become ``build/claims.json``; so the pages,
+the matrix and the JSON cannot disagree.
+"""
+from __future__ import annotations
+
+import datetime
+import platform
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+logger = logging.getLogger(__name__)
+SYMBOL = {"holds": "✓", "drifts": "✗ drifts", "n/a": "–"}
+
+
+class ledger_placeholder(nodes.General, nodes.Element):
+    pass
+
+
+class matrix_placeholder(nodes.General, nodes.Element):
+    pass
+
+
+class decision_placeholder(nodes.General, nodes.Element):
+    pass
+
+
+class DecisionDirective(SphinxDirective):
+    """A diagram: question -> one branch per line ``branch | claim-id: caption | claim-id: caption ...``."""
+
+    has_content = True
+    option_spec = {"question": str}
+
+    def run(self):
+        branches = []
+        for line in self.content:
+            if not line.strip():
+                continue
+            label, *facts = [part.strip() for part in line.split("|")]
+            branches.append((label, [tuple(p.strip() for p in f.split(":", 1)) for f in facts]))
+        return [decision_placeholder(branches=branches, question=self.options.get("question", "How is it run?"))]
+
+
+class LedgerDirective(SphinxDirective):
+    """Every claim of the book, grouped by page, with its verdict per interpreter."""
+
+    def run(self):
+        return [ledger_placeholder()]
+
+
+class MatrixDirective(SphinxDirective):
+    """Key behaviours, one row per ``claim-id | label`` line, observed outcome per interpreter."""
+
+    has_content = True
+
+    def run(self):
+        rows = []
+        for line in self.content:
+            if line.strip():
+                claim_id, _, label = line.partition("|")
+                rows.append((claim_id.strip(), label.strip() or claim_id.strip()))
+        return [matrix_placeholder(rows=rows)]
+
+
+def _table(header: list[str], rows: list[list[nodes.Node | str]], widths: list[int]) -> nodes.table:
+    table = nodes.table(classes=["pycache-ledger"])
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    group += head
+    body = nodes.tbody()
+    group += body
+    for target, cells in ((head, [header]), (body, rows)):
+        for cells_of_row in cells:
+            row = nodes.row()
+            for cell in cells_of_row:
+                entry = nodes.entry()
+                entry += cell if isinstance(cell, nodes.Node) else nodes.paragraph(text=str(cell))
+                row += entry
+            target += row
+    return table
+
+
+def _inline(text: str) -> list[nodes.Node]:
+    """Text with `code` spans, as docutils nodes."""
+    parts = text.split("`")
+    return [nodes.literal(text=p) if i % 2 else nodes.Text(p) for i, p in enumerate(parts) if p]
+
+
+def _page_link(app, fromdoc: str, page: str, text: str) -> nodes.paragraph:
+    paragraph = nodes.paragraph()
+    if page in app.env.found_docs:
+        link = nodes.reference("", "", internal=True, refuri=app.builder.get_relative_uri(fromdoc, page))
+        link += _inline(text)
+        paragraph += link
+    else:
+        paragraph += _inline(text)
+    return paragraph
+
+
+def _claim_cell(app, fromdoc: str, claim: dict) -> nodes.container:
+    cell = nodes.container()
+    title = _page_link(app, fromdoc, claim["page"], claim["id"])
+    cell += title
+    statement = nodes.paragraph()
+    statement += _inline(claim["statement"])
+    cell += statement
+    return cell
+
+
+def _shown(value, tag: str | None) -> str:
+    from pycache_lab.book import show_value
+    text = show_value(value)
+    if tag:
+        text = text.replace(tag, "<tag>")
+    return text.replace("`", "")
+
+
+def _grouped(claim: dict, keys: list[str], tags: dict) -> str:
+    """Observed values with runs of interpreters that saw the same merged: '2.7.18: x; 3.6.15–3.13.0: y'."""
+    runs: list[tuple[str, list[str]]] = []
+    for key in keys:
+        verdict = claim["results"].get(key)
+        if verdict is None:
+            continue
+        shown = "does not apply" if verdict == "n/a" else _shown(claim["observed"].get(key), tags.get(key))
+        if runs and runs[-1][0] == shown:
+            runs[-1][1].append(key)
+        else:
+            runs.append((shown, [key]))
+    if len(runs) == 1:
+        return runs[0][0]
+    return "; ".join("%s: %s" % (ks[0] if len(ks) == 1 else "%s–%s" % (ks[0], ks[-1]), shown) for shown, ks in runs)
+
+
+def _dot_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("`", "")
+
+
+def _decision(app, node, data, keys, tags):
+    from sphinx.ext.graphviz import graphviz
+
+    by_id = {c["id"]: c for c in data["claims"]}
+    lines = ['digraph decision {', 'rankdir=LR; node [shape=box, fontname="sans-serif", fontsize=11];',
+             'edge [fontname="sans-serif", fontsize=10];',
+             'q [label="%s", shape=diamond];' % _dot_text(node["question"])]
+    for number, (label, facts) in enumerate(node["branches"]):
+        rows = []
+        for fact in facts:
+            claim_id, caption = fact if len(fact) == 2 else (fact[0], fact[0])
+            claim = by_id.get(claim_id)
+            if claim is None:
+                logger.warning("decision diagram: no claim %r in this build", claim_id, location=node)
+                continue
+            rows.append("%s: %s" % (caption, _grouped(claim, keys, tags)))
+        lines.append('b%d [label="%s"];' % (number, "\\l".join(_dot_text(r) for r in rows) + "\\l"))
+        lines.append('q -> b%d [label="%s"];' % (number, _dot_text(label)))
+    lines.append("}")
+    diagram = graphviz()
+    diagram["code"] = "\n".join(lines)
+    diagram["options"] = {"docname": app.env.docname if hasattr(app.env, "docname") else ""}
+    diagram["alt"] = node["question"]
+    return diagram
+
+
+def fill(app, doctree, fromdoc: str) -> None:
+    placeholders = (list(doctree.findall(ledger_placeholder)) + list(doctree.findall(matrix_placeholder))
+                    + list(doctree.findall(decision_placeholder)))
+    if not placeholders:
+        return
+    from pycache_lab import ledger
+
+    data, _ = ledger.merge(Path(app.outdir).parent / "claims.d")
+    keys = [i["version"] for i in data["interpreters"]]
+    tags = {i["version"]: i.get("cache_tag") for i in data["interpreters"]}
+    for node in doctree.findall(ledger_placeholder):
+        replacement = []
+        titles = {d: app.env.titles[d].astext() for d in app.env.found_docs if d in app.env.titles}
+        for page in sorted({c["page"] for c in data["claims"]}, key=lambda p: titles.get(p, p)):
+            section = nodes.rubric(text=titles.get(page, page))
+            rows = [[_claim_cell(app, fromdoc, c)] + [SYMBOL.get(c["results"].get(k), "·") for k in keys]
+                    for c in data["claims"] if c["page"] == page]
+            replacement += [section, _table(["claim"] + keys, rows, [40] + [6] * len(keys))]
+        total = {v: sum(list(c["results"].values()).count(v) for c in data["claims"]) for v in SYMBOL}
+        summary = nodes.paragraph(text="%d claims, %d interpreters: %d holds (✓), %d drifts (✗), %d n/a (–)."
+                                  % (len(data["claims"]), len(keys), total["holds"], total["drifts"], total["n/a"]))
+        node.replace_self([summary] + replacement)
+    for node in list(doctree.findall(decision_placeholder)):
+        node.replace_self(_decision(app, node, data, keys, tags))
+    for node in doctree.findall(matrix_placeholder):
+        by_id = {c["id"]: c for c in data["claims"]}
+        rows = []
+        for claim_id, label in node["rows"]:
+            claim = by_id.get(claim_id)
+            if claim is None:
+                logger.warning("matrix: no claim %r in this build", claim_id, location=node)
+                continue
+            cells = []
+            for key in keys:
+                verdict = claim["results"].get(key)
+                cells.append("does not apply" if verdict == "n/a" else
+                             _shown(claim["observed"].get(key), tags.get(key)) + ("" if verdict == "holds" else " ✗"))
+            rows.append([_page_link(app, fromdoc, claim["page"], label)] + cells)
+        about = nodes.bullet_list()
+        for record in data["interpreters"]:
+            item = nodes.list_item()
+            item += nodes.paragraph(text="CPython %s: %s" % (record["version"], record["path"]))
+            about += item
+        built = nodes.paragraph(text="Built %s on %s (%s); interpreters:" % (
+            datetime.date.today().isoformat(), platform.platform(terse=True), platform.machine()))
+        node.replace_self([_table(["behaviour"] + keys, rows, [30] + [12] * len(keys)), built, about])
+
+
+def setup(app):
+    app.add_node(ledger_placeholder)
+    app.add_node(matrix_placeholder)
+    app.add_directive("pycache-ledger", LedgerDirective)
+    app.add_directive("pycache-matrix", MatrixDirective)
+    app.add_node(decision_placeholder)
+    app.add_directive("pycache-decision", DecisionDirective)
+    app.connect("doctree-resolved", fill)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,46 @@
+"""Read the book's pages as plain Python: the code cells of each MyST notebook, in order.
+
+The self-check runs these cells, so it checks the very claims the book states, never a copy.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})\{code-cell\}[^\n]*\n(?P<body>.*?)^(?P=fence)[ \t]*$",
+                    re.MULTILINE | re.DOTALL)
+_NOTEBOOK = re.compile(r"^---\n.*?^(file_format: *mystnb|\s*format_name: *myst)\b.*?^---\n",
+                       re.MULTILINE | re.DOTALL)
+
+
+@dataclass
+class Page:
+    name: str  # the docname, e.g. "scripts-and-imports"
+    path: Path
+    cells: list[str]
+
+
+def strip_options(body: str) -> str:
+    """Drop the cell's ``:key: value`` option lines (or a ``---`` option block) before the code."""
+    lines = body.splitlines(keepends=True)
+    if lines and lines[0].strip() == "---":
+        end = next((i for i, l in enumerate(lines[1:], 1) if l.strip() == "---"), 0)
+        return "".join(lines[end + 1:])
+    while lines and lines[0].startswith(":"):
+        lines.pop(0)
+    return "".join(lines)
+
+
+def read_page(path: Path, docs: Path) -> Page | None:
+    text = path.read_text(encoding="utf-8")
+    if not _NOTEBOOK.match(text):
+        return None
+    cells = [strip_options(m.group("body")) for m in _FENCE.finditer(text)]
+    name = path.relative_to(docs).with_suffix("").as_posix()
+    return Page(name, path, cells)
+
+
+def notebook_pages(docs: Path) -> list[Page]:
+    pages = [read_page(p, docs) for p in sorted(docs.rglob("*.md")) if "_ext" not in p.parts]
+    return [p for p in pages if p is not None and p.cells]

@@ -1,0 +1,116 @@
+"""Re-check every claim of the book against your interpreters, without Sphinx or Jupyter.
+
+    python scripts/verify_claims.py [--python PATH ...] [--page NAME ...] [--json FILE]
+
+It runs the code cells of the book's own pages (docs/*.md), so it checks exactly the claims the
+book states. Default interpreter: the one running this script. Exit status: 0 when every claim
+holds, 1 on any drift (each named with interpreter, expected and observed), 2 when a page could
+not run or an interpreter could not be used. Needs only the standard library (Python 3.8+).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from pycache_lab import book, interpreters, ledger, pages  # noqa: E402
+
+
+def run_page(page: pages.Page) -> str | None:
+    """Execute a page's cells in a fresh namespace; return an error text, or None."""
+    namespace = {"__name__": "__page__"}
+    for number, cell in enumerate(page.cells, start=1):
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(cell, "%s, cell %d" % (page.path.name, number), "exec"), namespace)
+        except Exception:
+            return "%s, cell %d failed:\n%s" % (page.name, number, traceback.format_exc(limit=3))
+    return None
+
+
+def table(data: dict) -> str:
+    keys = [i["version"] for i in data["interpreters"]]
+    width = max([len(c["id"]) for c in data["claims"]] + [5])
+    lines = ["%-*s  %s" % (width, "claim", "  ".join("%-7s" % k for k in keys))]
+    for claim in data["claims"]:
+        lines.append("%-*s  %s" % (width, claim["id"], "  ".join("%-7s" % claim["results"].get(k, "-") for k in keys)))
+    return "\n".join(lines)
+
+
+def drifts(data: dict) -> list[str]:
+    found = []
+    paths = {i["version"]: i["path"] for i in data["interpreters"]}
+    for claim in data["claims"]:
+        for key, verdict in claim["results"].items():
+            if verdict == "drifts":
+                found.append("claim %r drifts on CPython %s (%s): expected %r, observed %r"
+                             % (claim["id"], key, paths[key], claim["expected"][key], claim["observed"][key]))
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--python", action="append", default=[], metavar="PATH",
+                        help="an interpreter to check (repeatable; default: the one running this)")
+    parser.add_argument("--page", action="append", default=[], help="only these pages (docnames)")
+    parser.add_argument("--json", type=Path, help="also write the results, as in build/claims.json")
+    parser.add_argument("--docs", type=Path, default=ROOT / "docs", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    chosen = args.python or [sys.executable]
+    os.environ[interpreters.ENV_VAR] = os.pathsep.join(chosen)
+    try:
+        used = book.interpreters_in_use()
+    except interpreters.InterpreterError as error:
+        print(error, file=sys.stderr)
+        return 2
+    book.RAISE_ON_DRIFT = False
+
+    selected = [p for p in pages.notebook_pages(args.docs) if not args.page or p.name in args.page]
+    missing = set(args.page) - {p.name for p in selected}
+    if missing:
+        print("no such page: %s" % ", ".join(sorted(missing)), file=sys.stderr)
+        return 2
+    print(used.describe())
+    errors = []
+    with tempfile.TemporaryDirectory(prefix="pycache-verify-") as fragments:
+        os.environ[ledger.ENV_VAR] = fragments
+        previous = os.getcwd()
+        os.chdir(args.docs)  # where the book's kernels run
+        try:
+            for page in selected:
+                error = run_page(page)
+                if error:
+                    errors.append(error)
+        finally:
+            os.chdir(previous)
+        data, problems = ledger.merge(fragments)
+    errors += problems
+
+    print()
+    print(table(data))
+    found = drifts(data)
+    counts = {v: sum(list(c["results"].values()).count(v) for c in data["claims"]) for v in ("holds", "drifts", "n/a")}
+    print("\n%d claims on %d interpreter(s): %d holds, %d drifts, %d n/a"
+          % (len(data["claims"]), len(data["interpreters"]), counts["holds"], counts["drifts"], counts["n/a"]))
+    for line in found:
+        print(line)
+    for error in errors:
+        print(error, file=sys.stderr)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    return 2 if errors else 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
