@@ -1,6 +1,4 @@
 # Imported by where.py, or run as `python -m mod`: prints what it was told about its cache file.
-import sys
-
 cached = globals().get("__cached__", "<absent>")
 spec = globals().get("__spec__")
 spec_cached = "<no spec>" if spec is None else spec.cached

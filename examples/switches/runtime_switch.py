@@ -6,4 +6,4 @@ import other
 sys.dont_write_bytecode = True
 import late
 
-print("FLAGS %d %d" % (sys.flags.dont_write_bytecode, sys.dont_write_bytecode))
+print("FLAGS %r %r" % (sys.flags.dont_write_bytecode, sys.dont_write_bytecode))

@@ -131,6 +131,6 @@ def matrix(interpreters: list[Interpreter], rows: dict[str, dict[str, Any]]) -> 
     header = "| | " + " | ".join(py.key for py in interpreters) + " |"
     lines = [header, "|---" * (len(interpreters) + 1) + "|"]
     for label, values in rows.items():
-        cells = [show_value(values.get(py.key, claims.NA), py).strip("`") for py in interpreters]
+        cells = [show_value(values.get(py.key, claims.NA), py) for py in interpreters]
         lines.append("| %s | %s |" % (label, " | ".join(cells)))
     return Markdown("\n".join(lines))
