@@ -97,6 +97,7 @@ class Sandbox:
             os.chmod(self.root, 0o755)
             self._give_away(self.root)
         self._audit_runs = 0
+        self._planted = 0
 
     # -- files -------------------------------------------------------------------------------
     def path(self, rel: str = "") -> Path:
@@ -170,7 +171,8 @@ class Sandbox:
         marker, that run executed the planted code: it read the pyc, not the source.
         """
         real = self.path(source).read_text(encoding="utf-8")
-        fake = self.lab / ("fake-%s.py" % marker)
+        self._planted += 1
+        fake = self.lab / ("fake-%d.py" % self._planted)
         fake.write_text("import sys; sys.stdout.write(%r)\n%s" % (marker + "\n", real), encoding="utf-8")
         command = [py.path, "-E", "-s", "-B", str(HELPERS / "plant.py"), str(self.path(source)), str(fake),
                    str(self.path(dest)) if dest else "-", optimization or "-"]
@@ -243,6 +245,8 @@ class Sandbox:
                  ("caller (uid %d)" % os.geteuid()),
             installation_protected=bool(protect) and can_isolate(),
         )
+        if obs.trace is not None:
+            obs.trace.lines = [self._display(line) for line in obs.trace.lines]
         if audit_log is not None and "-I" not in argv and "-E" not in argv:
             obs.audit = observation.parse_audit(audit_log.read_text(encoding="utf-8"), self.relative)
         return obs
