@@ -35,28 +35,27 @@ def test_a_missing_named_interpreter_is_an_error_naming_it(newest, tmp_path):
     assert missing in str(caught.value) and "no such file" in str(caught.value)
 
 
-def test_a_named_program_that_is_not_python_is_an_error(tmp_path):
-    fake = tmp_path / "python"
-    fake.write_text("#!/bin/sh\necho not python\n")
+def fake_python(directory, name, body):
+    """A shell script posing as an interpreter."""
+    fake = directory / name
+    fake.write_text("#!/bin/sh\n" + body + "\n")
     fake.chmod(0o755)
+    return fake
+
+
+@pytest.mark.parametrize("body, reason", [
+    ("echo not python", "did not describe itself"),
+    ("echo 'Segmentation fault' >&2; exit 139", "status 139"),
+])
+def test_a_named_program_that_is_not_a_working_cpython_is_reported_by_name(tmp_path, body, reason):
+    fake = fake_python(tmp_path, "python3", body)
     with pytest.raises(InterpreterError) as caught:
         named([str(fake)])
-    assert str(fake) in str(caught.value) and "did not describe itself" in str(caught.value)
-
-
-def test_a_named_interpreter_that_crashes_is_reported_by_name(tmp_path):
-    broken = tmp_path / "python3"
-    broken.write_text("#!/bin/sh\necho 'Segmentation fault' >&2\nexit 139\n")
-    broken.chmod(0o755)
-    with pytest.raises(InterpreterError) as caught:
-        named([str(broken)])
-    assert str(broken) in str(caught.value) and "status 139" in str(caught.value)
+    assert str(fake) in str(caught.value) and reason in str(caught.value)
 
 
 def test_discovery_says_what_it_passed_over(tmp_path):
-    fake = tmp_path / "python3"
-    fake.write_text("#!/bin/sh\nexit 1\n")
-    fake.chmod(0o755)
+    fake = fake_python(tmp_path, "python3", "exit 1")
     found = discover({"PATH": str(tmp_path), "PYENV_ROOT": str(tmp_path / "no-pyenv")})
     assert found.interpreters == []
     assert [path for path, _ in found.passed_over] == [str(fake)]
