@@ -108,12 +108,6 @@ def parse_trace(stderr: str, relative) -> Trace:
     return trace
 
 
-def is_trace_line(line: str) -> bool:
-    """Lines that ``-v`` adds to stderr (so the scenario's own stderr can be told apart)."""
-    return line.startswith("# ") or line.startswith("import ") or line.startswith("Python ") \
-        or line.startswith("[GCC") or line.startswith("[Clang") or line.startswith("Type \"help\"")
-
-
 @dataclass
 class Audit:
     """Files the interpreter opened and renamed, from audit hooks (None where unavailable)."""
@@ -167,23 +161,6 @@ class Observation:
     def pycs_written(self) -> list[str]:
         return [p for p in self.written if p.endswith(PYC_SUFFIXES)]
 
-    @property
-    def dirs_created(self) -> list[str]:
-        return sorted(p for p, s in self.tree.created.items() if s.kind == "dir")
-
     def printed(self, marker: str) -> bool:
         """Did the run print this marker (for example a planted pyc's)?"""
         return marker in self.stdout.split()
-
-    @property
-    def own_stderr(self) -> str:
-        """stderr without the lines ``-v`` added."""
-        return "\n".join(l for l in self.stderr.splitlines() if not is_trace_line(l))
-
-    def summary(self) -> dict:
-        return {
-            "exit": self.returncode,
-            "pycs written": self.pycs_written,
-            "trace reads": None if self.trace is None else self.trace.reads,
-            "stdout": self.stdout.strip().splitlines(),
-        }
