@@ -136,3 +136,8 @@ def test_paths_printed_by_the_interpreter_become_relative(newest):
         assert box.relative(str(box.path("a/b.py"))) == "a/b.py"
         assert box.relative("/elsewhere/b.py") is None
         assert box.relative("b.py") == "b.py"
+
+
+def test_a_sandbox_can_start_as_a_copy_of_an_example_folder():
+    with Sandbox(example="scripts-and-imports") as box:
+        assert box.files() == ["app.py", "mod.py"]

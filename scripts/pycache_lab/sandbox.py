@@ -81,7 +81,7 @@ def _blocking_ancestors(path: str) -> list[str]:
 class Sandbox:
     """One scenario's directory; use as a context manager so it is always removed."""
 
-    def __init__(self, unprivileged: bool = False):
+    def __init__(self, unprivileged: bool = False, example: str | None = None):
         self.root = Path(tempfile.mkdtemp(prefix="pycache-lab-"))
         self.work = self.root / "work"
         self.lab = self.root / "lab"
@@ -98,6 +98,8 @@ class Sandbox:
             self._give_away(self.root)
         self._audit_runs = 0
         self._planted = 0
+        if example:
+            self.copy_example(example, ".")
 
     # -- files -------------------------------------------------------------------------------
     def path(self, rel: str = "") -> Path:
@@ -118,11 +120,11 @@ class Sandbox:
         return target
 
     def copy_example(self, name: str, rel: str | None = None) -> Path:
-        """Copy a file or directory from ``examples/`` into the scenario directory."""
+        """Copy a file or directory from ``examples/`` into the scenario directory (``rel="."``: its contents)."""
         source, target = EXAMPLES / name, self.path(rel or name)
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
-            shutil.copytree(source, target)
+            shutil.copytree(source, target, dirs_exist_ok=True)
         else:
             shutil.copyfile(source, target)
         self._give_away(self.work)
