@@ -24,6 +24,7 @@ extensions = [
     "sphinx.ext.graphviz",
     "pycache_book",
     "pycache_ledger_pages",
+    "pycache_upstream_pages",
 ]
 
 root_doc = "index"
@@ -46,6 +47,8 @@ nb_merge_streams = True
 
 if os.environ.get("PYCACHE_BOOK_PREVIEW") == "1":
     nb_execution_mode = "cache"
+elif os.environ.get("PYCACHE_BOOK_PREVIEW") == "off":  # scripts/bench.py: what Sphinx alone costs
+    nb_execution_mode = "off"
 
 # -- Links into CPython's documentation, offline first ------------------------------------------
 _LOCAL_INVENTORY = "/usr/share/doc/python3.11/html/objects.inv"

@@ -47,3 +47,18 @@ def preview(session: nox.Session) -> None:
 def verify(session: nox.Session) -> None:
     """Re-check every claim of the book without Sphinx: `nox -s verify -- --python PATH ...`."""
     session.run("python", "scripts/verify_claims.py", *session.posargs)
+
+
+@nox.session(python=BUILD_PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmark the build and the lab into build/bench.json: `nox -s bench -- [--runs N] [--quick]`."""
+    _install(session)
+    session.run("python", "scripts/bench.py", *session.posargs)
+
+
+@nox.session(python=BUILD_PYTHON, default=False)
+def upstream(session: nox.Session) -> None:
+    """Build the book, write build/upstream/*.rst and *.md, and check the .rst as CPython's docs would."""
+    _install(session)
+    session.run("python", "scripts/build_book.py")
+    session.run("python", "scripts/check_upstream.py", "build/upstream")

@@ -130,3 +130,52 @@ def test_ledger_matrix_and_diagram_show_the_same_results_as_claims_json(tmp_path
 def test_a_matrix_row_for_an_unknown_claim_fails_the_build(tmp_path):
     status, output, _ = build(tmp_path, {"matrix": "# M\n\n```{pycache-matrix}\nno-such-claim | x\n```\n"})
     assert status != 0 and "no claim 'no-such-claim'" in output
+
+
+def proposal_page(claim_id: str, sentence_end: str = "[[%s]]") -> str:
+    marker = sentence_end % claim_id if "%s" in sentence_end else sentence_end
+    return (claim_page("prop", "lambda py: [py.cached_path('mod.py')]") + textwrap.dedent("""
+        ```{upstream-proposal} library/py_compile
+        :title: "A title"
+        :section: "py_compile"
+
+        @problem
+        The page is silent.
+        @reproducer
+        echo reproduced
+        @related
+        Nothing found.
+        @replace the first paragraph
+        Importing a module writes its cache file with :option:`-B` absent. MARKER
+        ```
+        """).replace("MARKER", marker))
+
+
+def test_an_upstream_proposal_writes_rst_and_issue_draft_that_parse(tmp_path, newest):
+    env = {"PYCACHE_BOOK_PYTHONS": newest.path}
+    status, output, out = build(tmp_path, {"prop": proposal_page("import-writes-a-pyc")}, env=env)
+    assert status == 0, output
+    rst = (out / "upstream" / "library-py_compile.rst").read_text()
+    assert "writes its cache file with :option:`-B` absent." in rst and "[[" not in rst
+    draft = (out / "upstream" / "library-py_compile.md").read_text()
+    assert "reproduced" in draft and "`import-writes-a-pyc`" in draft and newest.key in draft
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_upstream.py"), str(out / "upstream")],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.mark.parametrize("claim_id, marker, message", [
+    ("no-such-claim", "[[%s]]", "no claim 'no-such-claim' in this build"),
+    ("import-writes-a-pyc", "", "a sentence without claims"),
+])
+def test_an_untraced_or_unknown_sentence_fails_the_build(tmp_path, newest, claim_id, marker, message):
+    status, output, _ = build(tmp_path, {"prop": proposal_page(claim_id, marker)},
+                              env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status != 0 and message in output, output
+
+
+def test_check_upstream_refuses_unknown_markup(tmp_path):
+    (tmp_path / "bad.rst").write_text("Uses :nosuchrole:`x` and :option:`--no-such-option`.\n")
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_upstream.py"), str(tmp_path)],
+                           capture_output=True, text=True)
+    assert check.returncode != 0 and "FAILED" in check.stdout

@@ -1,0 +1,136 @@
+"""The ``{upstream-proposal}`` directive: proposed CPython doc text, every sentence traced to claims.
+
+When a page is read, the proposal is parsed and checked (``pycache_upstream``: a sentence without
+claims is an error, so the strict build fails) and its reproducer is run on every interpreter of
+the build, in the lab's sandbox, with ``PY`` set to the interpreter. At ``doctree-resolved``, when
+every claim of the build is known, the tracing table is filled from the ledger and the files for
+upstream are written: ``build/upstream/<target>.rst`` and ``build/upstream/<target>.md``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+import pycache_upstream
+from pycache_ledger_pages import _inline, _page_link, _table
+
+logger = logging.getLogger(__name__)
+REPRODUCER_TIMEOUT = 60
+
+
+class tracing_placeholder(nodes.General, nodes.Element):
+    pass
+
+
+def run_reproducer(script: str) -> list[tuple[list[str], str]]:
+    """The reproducer's output per interpreter, interpreters with the same output grouped."""
+    from pycache_lab import Sandbox
+    from pycache_lab.book import interpreters_in_use
+
+    groups: list[tuple[list[str], str]] = []
+    for py in interpreters_in_use().interpreters:
+        with Sandbox() as box:
+            obs = box.run(py, ["/bin/sh", "-c", script], raw=True, env={"PY": py.path},
+                          timeout=REPRODUCER_TIMEOUT)
+        if obs.returncode != 0:
+            raise RuntimeError("the reproducer failed on CPython %s (exit %d): %s"
+                               % (py.key, obs.returncode, (obs.stderr or obs.stdout).strip()[-500:]))
+        text = obs.stdout.replace(py.path, "$PY")
+        for versions, shown in groups:
+            if shown == text:
+                versions.append(py.key)
+                break
+        else:
+            groups.append(([py.key], text))
+    return groups
+
+
+class ProposalDirective(SphinxDirective):
+    """``{upstream-proposal} <docs path>[#anchor]`` with ``:title:``, ``:section:`` and the body."""
+
+    required_arguments = 1
+    has_content = True
+    option_spec = {"title": str, "section": str}
+
+    def run(self):
+        try:
+            proposal = pycache_upstream.parse(self.arguments[0], self.options.get("title", ""),
+                                              self.options.get("section", ""), "\n".join(self.content))
+        except pycache_upstream.ProposalError as error:
+            raise self.error(str(error)) from None
+        if not proposal.title or not proposal.section:
+            raise self.error("%s: :title: and :section: are required" % proposal.target)
+        try:
+            outputs = run_reproducer(proposal.reproducer)
+        except Exception as error:  # the lab's errors name the interpreter and the reason
+            raise self.error("%s: %s" % (proposal.target, error)) from None
+
+        shown: list[nodes.Node] = []
+        link = nodes.paragraph()
+        link += nodes.Text("Target: ")
+        link += nodes.reference("", proposal.target, refuri=proposal.url)
+        link += nodes.Text(" (%s). Issue title: %s." % (proposal.section, proposal.title))
+        shown.append(link)
+        shown.append(_labelled("Problem", proposal.problem))
+        shown.append(_labelled("Already upstream", proposal.related))
+        for hunk in proposal.hunks:
+            shown.append(nodes.rubric(text="Proposed, replacing %s" % hunk.replaces))
+            shown.append(nodes.literal_block(hunk.rst, hunk.rst, language="rst"))
+        shown.append(nodes.rubric(text="Every sentence and its claims"))
+        shown.append(tracing_placeholder(proposal=proposal, outputs=outputs))
+        shown.append(nodes.rubric(text="Reproducer"))
+        shown.append(nodes.literal_block(proposal.reproducer, proposal.reproducer, language="sh"))
+        for versions, text in outputs:
+            shown.append(nodes.paragraph(text="Output with CPython %s:" % ", ".join(versions)))
+            shown.append(nodes.literal_block(text, text.rstrip() or "(nothing)", language="text"))
+        return shown
+
+
+def _labelled(label: str, text: str) -> nodes.paragraph:
+    paragraph = nodes.paragraph()
+    paragraph += nodes.strong(text=label + ": ")
+    paragraph += _inline(text)
+    return paragraph
+
+
+def fill(app, doctree, fromdoc: str) -> None:
+    placeholders = list(doctree.findall(tracing_placeholder))
+    if not placeholders:
+        return
+    from pycache_lab import ledger
+
+    data, _ = ledger.merge(Path(app.outdir).parent / "claims.d")
+    keys = [i["version"] for i in data["interpreters"]]
+    by_id = {c["id"]: c for c in data["claims"]}
+    out_dir = Path(app.outdir).parent / "upstream"
+    for node in placeholders:
+        proposal = node["proposal"]
+        unknown = [c for c in proposal.claim_ids if c not in by_id]
+        if unknown:
+            logger.warning("upstream proposal %s: no claim %s in this build", proposal.target,
+                           ", ".join(repr(c) for c in unknown), location=node)
+            node.replace_self([])
+            continue
+        rows = []
+        for sentence in proposal.sentences:
+            claims_cell = nodes.container()
+            results_cell = nodes.container()
+            for claim_id in sentence.claims:
+                claims_cell += _page_link(app, fromdoc, by_id[claim_id]["page"], "`%s`" % claim_id)
+                results_cell += nodes.paragraph(text=pycache_upstream.verdict_runs(by_id[claim_id], keys))
+            rows.append([nodes.paragraph(text=sentence.text), claims_cell, results_cell])
+        node.replace_self(_table(["sentence", "claims", "results"], rows, [50, 25, 25]))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / (proposal.slug + ".rst")).write_text(pycache_upstream.render_rst(proposal), encoding="utf-8")
+        (out_dir / (proposal.slug + ".md")).write_text(
+            pycache_upstream.render_issue(proposal, data, node["outputs"]), encoding="utf-8")
+
+
+def setup(app):
+    app.add_node(tracing_placeholder)
+    app.add_directive("upstream-proposal", ProposalDirective)
+    app.connect("doctree-resolved", fill)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
