@@ -1,9 +1,12 @@
-# Write a hash-based cache file for each source named (Python 3.7+):
-#     python compile_hash.py checked-hash mod.py [...]
-#     python compile_hash.py unchecked-hash mod.py [...]
+# Write hash-based cache files with py_compile (Python 3.7+). A mode name applies to the
+# sources that follow it:
+#     python compile_hash.py checked-hash a.py b.py unchecked-hash c.py
 import py_compile
 import sys
 
-mode = py_compile.PycInvalidationMode[sys.argv[1].replace("-", "_").upper()]
-for source in sys.argv[2:]:
-    print(py_compile.compile(source, invalidation_mode=mode, doraise=True))
+mode = None
+for word in sys.argv[1:]:
+    if word.endswith("-hash"):
+        mode = py_compile.PycInvalidationMode[word.replace("-", "_").upper()]
+    else:
+        py_compile.compile(word, invalidation_mode=mode, doraise=True)

@@ -1,1 +1,0 @@
-print("mod v1")
