@@ -63,6 +63,9 @@ class ProposalDirective(SphinxDirective):
             raise self.error(str(error)) from None
         if not proposal.title or not proposal.section:
             raise self.error("%s: :title: and :section: are required" % proposal.target)
+        targets = getattr(self.env, "pycache_upstream_targets", {})
+        self.env.pycache_upstream_targets = targets
+        targets.setdefault(proposal.slug, []).append(self.env.docname)
         try:
             outputs = run_reproducer(proposal.reproducer)
         except Exception as error:  # the lab's errors name the interpreter and the reason
@@ -129,7 +132,30 @@ def fill(app, doctree, fromdoc: str) -> None:
             pycache_upstream.render_issue(proposal, data, node["outputs"]), encoding="utf-8")
 
 
+def forget(app, env, docname) -> None:
+    for pages in getattr(env, "pycache_upstream_targets", {}).values():
+        pages[:] = [page for page in pages if page != docname]
+
+
+def merge(app, env, docnames, other) -> None:
+    targets = getattr(env, "pycache_upstream_targets", {})
+    env.pycache_upstream_targets = targets
+    for slug, pages in getattr(other, "pycache_upstream_targets", {}).items():
+        targets.setdefault(slug, []).extend(pages)
+
+
+def one_proposal_per_page(app, env) -> None:
+    """Two proposals for one CPython page would overwrite each other's files: refuse."""
+    for slug, pages in sorted(getattr(env, "pycache_upstream_targets", {}).items()):
+        if len(pages) > 1:
+            logger.warning("upstream: %d proposals for the CPython page %s (in %s); make them hunks of one",
+                           len(pages), slug, ", ".join(sorted(pages)))
+
+
 def setup(app):
+    app.connect("env-purge-doc", forget)
+    app.connect("env-merge-info", merge)
+    app.connect("env-check-consistency", one_proposal_per_page)
     app.add_node(tracing_placeholder)
     app.add_directive("upstream-proposal", ProposalDirective)
     app.connect("doctree-resolved", fill)
