@@ -141,3 +141,21 @@ def test_paths_printed_by_the_interpreter_become_relative(newest):
 def test_a_sandbox_can_start_as_a_copy_of_an_example_folder():
     with Sandbox(example="scripts-and-imports") as box:
         assert box.files() == ["app.py", "mod.py"]
+
+
+def test_a_run_can_choose_its_umask(newest):
+    with Sandbox() as box:
+        box.write("mod.py", "X = 1\n", mode=0o644)
+        strict = box.run(newest, ["-c", "import os, mod; print('%04o' % os.umask(0))"], umask=0o077)
+        assert strict.stdout.strip() == "0077"
+        assert strict.tree.created["__pycache__"].mode == 0o700
+        assert strict.tree.created[newest.cached_path("mod.py")].mode == 0o600
+        loose = box.run(newest, ["-c", "import os; print('%04o' % os.umask(0))"], umask=0o002)
+        assert loose.stdout.strip() == "0002"
+
+
+def test_an_unprivileged_run_gets_the_umask_too(newest):
+    with Sandbox(unprivileged=True) as box:
+        seen = box.run(newest, ["-c", "import os; print('%04o %d' % (os.umask(0), os.geteuid()))"], umask=0o027)
+    umask, uid = seen.stdout.split()
+    assert umask == "0027" and seen.returncode == 0

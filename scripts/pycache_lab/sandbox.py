@@ -200,12 +200,14 @@ class Sandbox:
 
     def run(self, py: Interpreter | None, args: Sequence[str], *, env: Mapping[str, str | None] | None = None,
             stdin: str | bytes | None = None, cwd: str = "", timeout: float = DEFAULT_TIMEOUT,
-            trace: bool = False, audit: bool = False, raw: bool = False) -> observation.Observation:
+            trace: bool = False, audit: bool = False, raw: bool = False,
+            umask: int | None = None) -> observation.Observation:
         """Run ``py args`` (or, with ``raw``, ``args`` itself) in the sandbox and observe it.
 
         ``trace`` adds ``-v`` (``PYTHONVERBOSE=1`` for raw commands); ``audit`` installs
         audit hooks through a ``sitecustomize`` outside the observed tree (CPython 3.8+, and
-        not under ``-E``/``-I``, which ignore ``PYTHONPATH``).
+        not under ``-E``/``-I``, which ignore ``PYTHONPATH``). ``umask`` (for example ``0o022``)
+        is the file mode creation mask the command starts with (default: the caller's).
         """
         extra = dict(env or {})
         if raw:
@@ -229,7 +231,7 @@ class Sandbox:
         protect = list(py.install_dirs) if py is not None else []
 
         before = observation.snapshot(str(self.work))
-        command = self._wrap(argv, protect, workdir)
+        command = self._wrap(argv, protect, workdir, umask)
         if isinstance(stdin, str):
             stdin = stdin.encode("utf-8")
         returncode, out, err = _run_killable(command, full_env, workdir, stdin, timeout, argv)
@@ -257,10 +259,13 @@ class Sandbox:
         """Command words as a reader should see them: paths inside the sandbox made relative."""
         return arg.replace(str(self.work) + "/", "").replace(str(self.root), "<sandbox>")
 
-    def _wrap(self, argv: list[str], protect: list[str], workdir: str) -> list[str]:
+    def _wrap(self, argv: list[str], protect: list[str], workdir: str, umask: int | None = None) -> list[str]:
         """Wrap the command in a namespace with a read-only installation (and a user switch)."""
+        set_umask = [] if umask is None else ["umask %04o" % umask]
         if not can_isolate():
-            return argv
+            if not set_umask:
+                return argv
+            return ["/bin/sh", "-c", "%s; unset PWD OLDPWD; exec \"$@\"" % set_umask[0], "sh"] + argv
         protect = _outermost([d for d in protect if os.path.isdir(d)])
         script = ["set -e"]
         if self.switch_user:
@@ -281,6 +286,7 @@ class Sandbox:
                 script.append("mount -o remount,bind,ro %s" % q)
             script.append("cd %s" % shlex.quote(workdir))
             script.append("unset PWD OLDPWD")  # the shell's own; a scenario's environment is exact
+            script.extend(set_umask)
             script.append('exec setpriv --reuid=%d --regid=%d --clear-groups -- "$@"'
                           % (UNPRIVILEGED_UID, UNPRIVILEGED_GID))
         else:
@@ -288,6 +294,7 @@ class Sandbox:
                 q = shlex.quote(directory)
                 script.append("mount --bind %s %s && mount -o remount,bind,ro %s" % (q, q, q))
             script.append("unset PWD OLDPWD")
+            script.extend(set_umask)
             script.append('exec "$@"')
         return [_tool("unshare"), "--mount", "--propagation", "private", "/bin/sh", "-c",
                 "PATH=%s; %s" % (_TOOL_PATH, "\n".join(script)), "sh"] + argv

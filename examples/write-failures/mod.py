@@ -1,0 +1,2 @@
+# The module every scenario of this chapter imports.
+X = 1
