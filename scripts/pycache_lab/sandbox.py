@@ -225,7 +225,7 @@ class Sandbox:
                 os.chown(audit_log, UNPRIVILEGED_UID, UNPRIVILEGED_GID)
             extra["PYCACHE_LAB_AUDIT_LOG"] = str(audit_log)
             extra["PYTHONPATH"] = os.pathsep.join(
-                p for p in (str(HELPERS / "audit"), extra.get("PYTHONPATH")) if p)
+                p for p in (str(self._audit_hook_dir()), extra.get("PYTHONPATH")) if p)
         full_env = self.environment(py, extra)
         workdir = str(self.path(cwd))
         protect = list(py.install_dirs) if py is not None else []
@@ -254,6 +254,16 @@ class Sandbox:
         if audit_log is not None and "-I" not in argv and "-E" not in argv:
             obs.audit = observation.parse_audit(audit_log.read_text(encoding="utf-8"), self.relative)
         return obs
+
+    def _audit_hook_dir(self) -> Path:
+        """A private copy of the audit ``sitecustomize``, so its own pyc lands in the sandbox, not the lab."""
+        hook = self.lab / "audit-hook"
+        if not hook.exists():
+            hook.mkdir()
+            shutil.copy(str(HELPERS / "audit" / "sitecustomize.py"), str(hook / "sitecustomize.py"))
+            if self.switch_user:
+                os.chown(hook, UNPRIVILEGED_UID, UNPRIVILEGED_GID)
+        return hook
 
     def _display(self, arg: str) -> str:
         """Command words as a reader should see them: paths inside the sandbox made relative."""
