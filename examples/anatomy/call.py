@@ -1,0 +1,3 @@
+import mod
+
+result = mod.total({"price": 2, "qty": 3})
