@@ -159,3 +159,30 @@ def test_an_unprivileged_run_gets_the_umask_too(newest):
         seen = box.run(newest, ["-c", "import os; print('%04o %d' % (os.umask(0), os.geteuid()))"], umask=0o027)
     umask, uid = seen.stdout.split()
     assert umask == "0027" and seen.returncode == 0
+
+
+@pytest.mark.skipif(not can_isolate(), reason="needs root and mount namespaces")
+def test_one_run_can_switch_to_another_user_in_a_sandbox_root_owns(newest):
+    with Sandbox() as box:
+        box.write("shared/victim.txt", "mine\n", mode=0o444)
+        os.chmod(box.path("shared"), 0o777)
+        report = ("import os\ntry:\n open('shared/victim.txt', 'a')\nexcept OSError as e:\n print(os.geteuid(), e.errno)\n"
+                  "open('shared/new.txt', 'w').close(); os.rename('shared/new.txt', 'shared/victim.txt')")
+        default = box.run(newest, ["-c", "import os; print(os.geteuid())"])
+        unprivileged = box.run(newest, ["-c", report], as_user="unprivileged")
+        other = box.run(newest, ["-c", "import os; print(os.geteuid())"], as_user="other")
+        assert box.read("shared/victim.txt") == b""  # the directory, not the file's mode, decided
+    assert default.stdout.split() == ["0"] and default.user.startswith("caller")
+    assert unprivileged.stdout.split() == ["65534", "13"], unprivileged.stderr  # EACCES on the file itself
+    assert other.stdout.split() == ["65534"] and other.user.startswith("nobody")
+
+
+def test_a_second_user_is_a_lab_error_for_a_caller_that_is_not_root(monkeypatch):
+    from pycache_lab import sandbox
+    with Sandbox() as box:
+        monkeypatch.setattr(sandbox.os, "geteuid", lambda: 1000)
+        assert box.user_switch("unprivileged") is False  # the caller is unprivileged already
+        with pytest.raises(LabError, match="needs a second user.*only root"):
+            box.user_switch("other")
+        with pytest.raises(LabError, match="as_user must be one of"):
+            box.user_switch("mallory")

@@ -78,6 +78,10 @@ def _blocking_ancestors(path: str) -> list[str]:
     return _outermost(blocking)
 
 
+AS_USER = ("unprivileged", "other")
+"""Values of ``Sandbox.run(..., as_user=...)``: see ``Sandbox.user_switch``."""
+
+
 class Sandbox:
     """One scenario's directory; use as a context manager so it is always removed."""
 
@@ -201,14 +205,19 @@ class Sandbox:
     def run(self, py: Interpreter | None, args: Sequence[str], *, env: Mapping[str, str | None] | None = None,
             stdin: str | bytes | None = None, cwd: str = "", timeout: float = DEFAULT_TIMEOUT,
             trace: bool = False, audit: bool = False, raw: bool = False,
-            umask: int | None = None) -> observation.Observation:
+            umask: int | None = None, as_user: str | None = None) -> observation.Observation:
         """Run ``py args`` (or, with ``raw``, ``args`` itself) in the sandbox and observe it.
 
         ``trace`` adds ``-v`` (``PYTHONVERBOSE=1`` for raw commands); ``audit`` installs
         audit hooks through a ``sitecustomize`` outside the observed tree (CPython 3.8+, and
         not under ``-E``/``-I``, which ignore ``PYTHONPATH``). ``umask`` (for example ``0o022``)
         is the file mode creation mask the command starts with (default: the caller's).
+        ``as_user`` runs this one command as another user than the sandbox's own (see
+        ``user_switch``).
         """
+        switch = self.switch_user if as_user is None else self.user_switch(as_user)
+        if switch and not self.switch_user:
+            os.chmod(self.root, 0o755)  # the other user must reach work/; root/ itself is not observed
         extra = dict(env or {})
         if raw:
             argv = list(args)
@@ -221,7 +230,7 @@ class Sandbox:
             self._audit_runs += 1
             audit_log = self.lab / ("audit-%d.log" % self._audit_runs)
             audit_log.touch()
-            if self.switch_user:
+            if switch:
                 os.chown(audit_log, UNPRIVILEGED_UID, UNPRIVILEGED_GID)
             extra["PYCACHE_LAB_AUDIT_LOG"] = str(audit_log)
             extra["PYTHONPATH"] = os.pathsep.join(
@@ -231,7 +240,7 @@ class Sandbox:
         protect = list(py.install_dirs) if py is not None else []
 
         before = observation.snapshot(str(self.work))
-        command = self._wrap(argv, protect, workdir, umask)
+        command = self._wrap(argv, protect, workdir, umask, switch)
         if isinstance(stdin, str):
             stdin = stdin.encode("utf-8")
         returncode, out, err = _run_killable(command, full_env, workdir, stdin, timeout, argv)
@@ -245,7 +254,7 @@ class Sandbox:
             stderr=stderr,
             tree=observation.diff(before, after),
             trace=observation.parse_trace(stderr, self.relative) if trace else None,
-            user="nobody (uid %d)" % UNPRIVILEGED_UID if self.switch_user else
+            user="nobody (uid %d)" % UNPRIVILEGED_UID if switch else
                  ("caller (uid %d)" % os.geteuid()),
             installation_protected=bool(protect) and can_isolate(),
         )
@@ -269,16 +278,48 @@ class Sandbox:
         """Command words as a reader should see them: paths inside the sandbox made relative."""
         return arg.replace(str(self.work) + "/", "").replace(str(self.root), "<sandbox>")
 
-    def _wrap(self, argv: list[str], protect: list[str], workdir: str, umask: int | None = None) -> list[str]:
+    def user_switch(self, as_user: str) -> bool:
+        """Whether a run ``as_user`` switches to the unprivileged uid (65534); LabError if it cannot.
+
+        - ``"unprivileged"``: a user to whom file permissions apply. When the lab runs as root
+          that is ``nobody`` (root ignores permissions); otherwise the caller itself, who is
+          subject to them already. Use it where the scenario's outcome depends only on the
+          permission bits that user has, so the observation is the same either way.
+        - ``"other"``: a user who is neither the caller nor the owner of the sandbox's files
+          (``nobody``). Only root can run a command as another user; a caller that is not root
+          gets a LabError, because a scenario that needs two distinct users (the sticky bit,
+          for instance) would observe something else with one.
+        """
+        if as_user not in AS_USER:
+            raise LabError("as_user must be one of %s, not %r" % (", ".join(AS_USER), as_user))
+        if self.unprivileged and as_user == "other":
+            raise LabError("as_user='other' needs a sandbox whose files the caller owns "
+                           "(this one was created with unprivileged=True)")
+        if os.geteuid() != 0:
+            if as_user == "other":
+                raise LabError("this scenario needs a second user, distinct from the owner of its files, "
+                               "and only root can run a command as another user: the caller (uid %d) "
+                               "has only its own uid. Run the lab as root (it switches to nobody, uid %d)."
+                               % (os.geteuid(), UNPRIVILEGED_UID))
+            return False
+        if not can_isolate():
+            raise LabError("running as root but cannot create a mount namespace to run as an "
+                           "unprivileged user (needs unshare, mount and setpriv)")
+        return True
+
+    def _wrap(self, argv: list[str], protect: list[str], workdir: str, umask: int | None = None,
+              switch: bool | None = None) -> list[str]:
         """Wrap the command in a namespace with a read-only installation (and a user switch)."""
         set_umask = [] if umask is None else ["umask %04o" % umask]
         if not can_isolate():
             if not set_umask:
                 return argv
             return ["/bin/sh", "-c", "%s; unset PWD OLDPWD; exec \"$@\"" % set_umask[0], "sh"] + argv
+        if switch is None:
+            switch = self.switch_user
         protect = _outermost([d for d in protect if os.path.isdir(d)])
         script = ["set -e"]
-        if self.switch_user:
+        if switch:
             needed = protect + [str(self.root)]
             blocking = _outermost([a for d in needed for a in _blocking_ancestors(d)])
             if any(str(self.root).startswith(b + "/") for b in blocking):

@@ -1,0 +1,1 @@
+print("REAL-CODE")
