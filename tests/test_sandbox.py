@@ -141,3 +141,15 @@ def test_paths_printed_by_the_interpreter_become_relative(newest):
 def test_a_sandbox_can_start_as_a_copy_of_an_example_folder():
     with Sandbox(example="scripts-and-imports") as box:
         assert box.files() == ["app.py", "mod.py"]
+
+
+def test_audit_records_files_opened_outside_the_sandbox(python3s):
+    audited = [py for py in python3s if py.at_least(3, 8)]
+    if not audited:
+        pytest.skip("no interpreter with audit hooks")
+    py = audited[-1]
+    with Sandbox() as box:
+        obs = box.run(py, ["-c", "import json"], audit=True)
+    outside = [path for path, _ in obs.audit.opened_outside]
+    assert any(path.endswith("json/__init__.py") or "/json/__pycache__/" in path for path in outside)
+    assert all(not path.startswith(str(box.work)) for path in outside)
