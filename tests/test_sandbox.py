@@ -186,3 +186,15 @@ def test_a_second_user_is_a_lab_error_for_a_caller_that_is_not_root(monkeypatch)
             box.user_switch("other")
         with pytest.raises(LabError, match="as_user must be one of"):
             box.user_switch("mallory")
+
+
+def test_audit_records_files_opened_outside_the_sandbox(python3s):
+    audited = [py for py in python3s if py.at_least(3, 8)]
+    if not audited:
+        pytest.skip("no interpreter with audit hooks")
+    py = audited[-1]
+    with Sandbox() as box:
+        obs = box.run(py, ["-c", "import json"], audit=True)
+    outside = [path for path, _ in obs.audit.opened_outside]
+    assert any(path.endswith("json/__init__.py") or "/json/__pycache__/" in path for path in outside)
+    assert all(not path.startswith(str(box.work)) for path in outside)

@@ -114,6 +114,7 @@ class Audit:
 
     opened: list[tuple[str, str]] = field(default_factory=list)  # (path, mode)
     renamed: list[tuple[str, str]] = field(default_factory=list)
+    opened_outside: list[tuple[str, str]] = field(default_factory=list)  # absolute paths outside the sandbox
 
     def opened_pycs(self) -> list[str]:
         seen = []
@@ -131,6 +132,8 @@ def parse_audit(text: str, relative) -> Audit:
             path = relative(parts[1])
             if path:
                 audit.opened.append((path, parts[2]))
+            else:
+                audit.opened_outside.append((parts[1], parts[2]))
         elif parts[0] == "rename" and len(parts) == 3:
             source, target = relative(parts[1]), relative(parts[2])
             if source or target:
