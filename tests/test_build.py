@@ -130,3 +130,28 @@ def test_ledger_matrix_and_diagram_show_the_same_results_as_claims_json(tmp_path
 def test_a_matrix_row_for_an_unknown_claim_fails_the_build(tmp_path):
     status, output, _ = build(tmp_path, {"matrix": "# M\n\n```{pycache-matrix}\nno-such-claim | x\n```\n"})
     assert status != 0 and "no claim 'no-such-claim'" in output
+
+
+def test_claim_role_links_to_where_the_claim_is_shown(tmp_path):
+    pages = {
+        "good": claim_page("good", "lambda py: [py.cached_path('mod.py')]"),
+        "links": "# Links\n\nSee {claim}`import-writes-a-pyc` and {claim}`this claim <import-writes-a-pyc>`.\n",
+    }
+    status, output, out = build(tmp_path, pages)
+    assert status == 0, output
+    good = (out / "html" / "good.html").read_text()
+    links = (out / "html" / "links.html").read_text()
+    assert 'id="claim-import-writes-a-pyc"' in good
+    assert links.count('href="good.html#claim-import-writes-a-pyc"') == 2
+    assert "<code class=\"docutils literal notranslate\"><span class=\"pre\">import-writes-a-pyc</span></code>" in links
+    assert ">this claim</a>" in links
+
+
+def test_claim_role_with_an_unknown_claim_fails_the_build(tmp_path):
+    pages = {
+        "good": claim_page("good", "lambda py: [py.cached_path('mod.py')]"),
+        "links": "# Links\n\nSee {claim}`no-such-claim`.\n",
+    }
+    status, output, _ = build(tmp_path, pages)
+    assert status != 0, output
+    assert "{claim} role: no claim 'no-such-claim'" in output, output
