@@ -179,3 +179,28 @@ def test_check_upstream_refuses_unknown_markup(tmp_path):
     check = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_upstream.py"), str(tmp_path)],
                            capture_output=True, text=True)
     assert check.returncode != 0 and "FAILED" in check.stdout
+
+
+def test_claim_role_links_to_where_the_claim_is_shown(tmp_path):
+    pages = {
+        "good": claim_page("good", "lambda py: [py.cached_path('mod.py')]"),
+        "links": "# Links\n\nSee {claim}`import-writes-a-pyc` and {claim}`this claim <import-writes-a-pyc>`.\n",
+    }
+    status, output, out = build(tmp_path, pages)
+    assert status == 0, output
+    good = (out / "html" / "good.html").read_text()
+    links = (out / "html" / "links.html").read_text()
+    assert 'id="claim-import-writes-a-pyc"' in good
+    assert links.count('href="good.html#claim-import-writes-a-pyc"') == 2
+    assert "<code class=\"docutils literal notranslate\"><span class=\"pre\">import-writes-a-pyc</span></code>" in links
+    assert ">this claim</a>" in links
+
+
+def test_claim_role_with_an_unknown_claim_fails_the_build(tmp_path):
+    pages = {
+        "good": claim_page("good", "lambda py: [py.cached_path('mod.py')]"),
+        "links": "# Links\n\nSee {claim}`no-such-claim`.\n",
+    }
+    status, output, _ = build(tmp_path, pages)
+    assert status != 0, output
+    assert "{claim} role: no claim 'no-such-claim'" in output, output

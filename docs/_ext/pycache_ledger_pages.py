@@ -1,8 +1,13 @@
-"""Directives that show the ledger: ``{pycache-ledger}`` and ``{pycache-matrix}``.
+"""Directives that show the ledger: ``{pycache-ledger}`` and ``{pycache-matrix}``; the ``{claim}`` role.
 
-Both leave a placeholder when the page is read and fill it at ``doctree-resolved``, after every
+They leave a placeholder when the page is read and fill it at ``doctree-resolved``, after every
 page has run its cells, from the same fragments that become ``build/claims.json``; so the pages,
 the matrix and the JSON cannot disagree.
+
+``{claim}`claim-id``` (or ``{claim}`text <claim-id>```) links to the place where that claim is
+shown: every claim a page displays carries the MyST target ``(claim-<id>)=`` (see
+``pycache_lab.book.Shown``). An id that is no claim of the build is a warning, so a strict build
+fails; a claim that exists but is displayed nowhere links to its page.
 """
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
+from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 logger = logging.getLogger(__name__)
 SYMBOL = {"holds": "✓", "drifts": "✗ drifts", "n/a": "–"}
@@ -28,6 +33,47 @@ class matrix_placeholder(nodes.General, nodes.Element):
 
 class decision_placeholder(nodes.General, nodes.Element):
     pass
+
+
+class claim_placeholder(nodes.Inline, nodes.Element):
+    pass
+
+
+class ClaimRole(SphinxRole):
+    """``{claim}`claim-id``` or ``{claim}`shown text <claim-id>```: a link to where the claim is shown."""
+
+    def run(self):
+        text = self.text.strip()
+        if text.endswith(">") and "<" in text:
+            title, _, claim_id = text[:-1].rpartition("<")
+            title, claim_id = title.strip(), claim_id.strip()
+        else:
+            title, claim_id = "", text
+        node = claim_placeholder(claim_id=claim_id, title=title)
+        self.set_source_info(node)
+        return [node], []
+
+
+def _claim_link(app, fromdoc: str, node, by_id: dict) -> nodes.Node:
+    from pycache_lab.book import anchor
+
+    claim_id = node["claim_id"]
+    shown = nodes.Text(node["title"]) if node["title"] else nodes.literal(text=claim_id)
+    claim = by_id.get(claim_id)
+    if claim is None:
+        logger.warning("{claim} role: no claim %r in this build", claim_id, location=node)
+        return shown
+    label = app.env.get_domain("std").anonlabels.get(anchor(claim_id))
+    docname, labelid = label if label else (claim["page"], "")
+    if docname not in app.env.found_docs:
+        logger.warning("{claim} role: claim %r belongs to page %r, which is not in this book",
+                       claim_id, docname, location=node)
+        return shown
+    uri = app.builder.get_relative_uri(fromdoc, docname) + ("#" + labelid if labelid else "")
+    link = nodes.reference("", "", internal=True, refuri=uri, classes=["pycache-claim"],
+                           reftitle=claim["statement"].replace("`", ""))
+    link += shown
+    return link
 
 
 class DecisionDirective(SphinxDirective):
@@ -172,12 +218,15 @@ def _decision(app, node, data, keys, tags):
 
 def fill(app, doctree, fromdoc: str) -> None:
     placeholders = (list(doctree.findall(ledger_placeholder)) + list(doctree.findall(matrix_placeholder))
-                    + list(doctree.findall(decision_placeholder)))
+                    + list(doctree.findall(decision_placeholder)) + list(doctree.findall(claim_placeholder)))
     if not placeholders:
         return
     from pycache_lab import ledger
 
     data, _ = ledger.merge(Path(app.outdir).parent / "claims.d")
+    claims_by_id = {c["id"]: c for c in data["claims"]}
+    for node in list(doctree.findall(claim_placeholder)):
+        node.replace_self(_claim_link(app, fromdoc, node, claims_by_id))
     keys = [i["version"] for i in data["interpreters"]]
     tags = {i["version"]: i.get("cache_tag") for i in data["interpreters"]}
     for node in doctree.findall(ledger_placeholder):
@@ -225,5 +274,7 @@ def setup(app):
     app.add_directive("pycache-matrix", MatrixDirective)
     app.add_node(decision_placeholder)
     app.add_directive("pycache-decision", DecisionDirective)
+    app.add_node(claim_placeholder)
+    app.add_role("claim", ClaimRole())
     app.connect("doctree-resolved", fill)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

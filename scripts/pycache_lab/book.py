@@ -125,6 +125,15 @@ class Shown(Markdown):
             rows.append("| %s | %s | %s |" % (_version_span(group), observed, verdict))
         super().__init__("\n".join(rows))
 
+    def _repr_markdown_(self) -> str:
+        """In the book, a MyST target ``(claim-<id>)=`` first: the anchor the ``{claim}`` role links to."""
+        return "(%s)=\n\n%s" % (anchor(self.check.claim.id), self.text)
+
+
+def anchor(claim_id: str) -> str:
+    """The label (and HTML anchor) of the place where a claim is shown: ``claim-<id>``."""
+    return "claim-" + claim_id
+
 
 def matrix(interpreters: list[Interpreter], rows: dict[str, dict[str, Any]]) -> Markdown:
     """A table with one column per interpreter: ``rows`` maps a label to {interpreter key: value}."""

@@ -1,0 +1,2 @@
+import mod
+print("app ran")

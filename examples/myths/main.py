@@ -1,0 +1,3 @@
+# from tutorial A: the first version of main.py
+import math
+print(math.sqrt(16))
