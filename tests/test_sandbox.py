@@ -198,3 +198,16 @@ def test_audit_records_files_opened_outside_the_sandbox(python3s):
     outside = [path for path, _ in obs.audit.opened_outside]
     assert any(path.endswith("json/__init__.py") or "/json/__pycache__/" in path for path in outside)
     assert all(not path.startswith(str(box.work)) for path in outside)
+
+
+def test_the_audit_witness_keeps_its_own_pyc_out_of_the_checkout_and_is_told_apart(newest):
+    from pycache_lab.interpreters import HELPERS
+    from pycache_lab.sandbox import is_witness_file
+    with Sandbox() as box:
+        box.write("mod.py", "X = 1\n")
+        obs = box.run(newest, ["-c", "import mod"], audit=True, trace=True)
+        hook_files = [str(p) for p in box.lab.rglob("*") if p.is_file()]
+    assert not (HELPERS / "audit" / "__pycache__").exists()
+    assert obs.written == [newest.cached_path("mod.py")]
+    assert hook_files and all(is_witness_file(p) for p in hook_files)
+    assert not is_witness_file("/usr/lib/python3/json/__pycache__/x.pyc")

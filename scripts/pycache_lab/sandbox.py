@@ -31,6 +31,7 @@ from .interpreters import HELPERS, Interpreter
 UNPRIVILEGED_UID = 65534  # "nobody" on Debian and most Linux systems
 UNPRIVILEGED_GID = 65534
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
+SANDBOX_PREFIX = "pycache-lab-"
 _TOOL_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 DEFAULT_TIMEOUT = 60
 REPO = Path(__file__).resolve().parents[2]
@@ -82,11 +83,16 @@ AS_USER = ("unprivileged", "other")
 """Values of ``Sandbox.run(..., as_user=...)``: see ``Sandbox.user_switch``."""
 
 
+def is_witness_file(path: str) -> bool:
+    """True for files of the lab's own witnesses (the audit hook and its pyc) rather than the scenario's."""
+    return path.startswith(str(HELPERS) + os.sep) or "/%s" % SANDBOX_PREFIX in path and "/lab/" in path
+
+
 class Sandbox:
     """One scenario's directory; use as a context manager so it is always removed."""
 
     def __init__(self, unprivileged: bool = False, example: str | None = None):
-        self.root = Path(tempfile.mkdtemp(prefix="pycache-lab-"))
+        self.root = Path(tempfile.mkdtemp(prefix=SANDBOX_PREFIX))
         self.work = self.root / "work"
         self.lab = self.root / "lab"
         for sub in ("work", "home", "tmp", "lab"):
