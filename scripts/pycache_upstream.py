@@ -186,22 +186,15 @@ def verdict_runs(claim: dict, keys: list[str]) -> str:
 def observed_runs(claim: dict, keys: list[str]) -> str:
     """'3.6.15: nothing; 3.7.16–3.13.0: other.pyc': what was observed, like interpreters merged."""
     from pycache_lab.book import show_value
+    from pycache_lab.ledger import runs_of
 
-    runs: list[tuple[str, list[str]]] = []
-    for key in keys:
-        if key not in claim["results"]:
-            continue
-        shown = ("does not apply" if claim["results"][key] == "n/a"
-                 else _CACHE_TAG.sub("<tag>", show_value(claim["observed"].get(key)).replace("`", "")))
-        if len(shown) > OBSERVED_WIDTH:
-            shown = shown[:OBSERVED_WIDTH - 1] + "…"
-        if runs and runs[-1][0] == shown:
-            runs[-1][1].append(key)
-        else:
-            runs.append((shown, [key]))
-    if len(runs) == 1:
-        return runs[0][0]
-    return "; ".join("%s: %s" % (ks[0] if len(ks) == 1 else "%s–%s" % (ks[0], ks[-1]), shown) for shown, ks in runs)
+    def shown(key: str) -> str:
+        if claim["results"][key] == "n/a":
+            return "does not apply"
+        text = _CACHE_TAG.sub("<tag>", show_value(claim["observed"].get(key)).replace("`", ""))
+        return text if len(text) <= OBSERVED_WIDTH else text[:OBSERVED_WIDTH - 1] + "…"
+
+    return runs_of(claim, keys, shown)
 
 
 # -- files for upstream ---------------------------------------------------------------------------

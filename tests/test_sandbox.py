@@ -63,11 +63,17 @@ def test_a_planted_pyc_is_read_and_the_trace_agrees(interpreters):
         assert seen.written == [], py.label
 
 
-def test_audit_hooks_see_the_pyc_opened_and_renamed_into_place(python3s):
-    audited = [py for py in python3s if py.at_least(3, 8)]
-    if not audited:
+@pytest.fixture
+def audited(python3s):
+    """The newest interpreter with audit hooks (3.8+)."""
+    with_hooks = [py for py in python3s if py.at_least(3, 8)]
+    if not with_hooks:
         pytest.skip("no interpreter with audit hooks")
-    py = audited[-1]
+    return with_hooks[-1]
+
+
+def test_audit_hooks_see_the_pyc_opened_and_renamed_into_place(audited):
+    py = audited
     with Sandbox() as box:
         box.write("mod.py", "X = 1\n")
         first = box.run(py, ["-c", "import mod"], audit=True)
@@ -188,11 +194,8 @@ def test_a_second_user_is_a_lab_error_for_a_caller_that_is_not_root(monkeypatch)
             box.user_switch("mallory")
 
 
-def test_audit_records_files_opened_outside_the_sandbox(python3s):
-    audited = [py for py in python3s if py.at_least(3, 8)]
-    if not audited:
-        pytest.skip("no interpreter with audit hooks")
-    py = audited[-1]
+def test_audit_records_files_opened_outside_the_sandbox(audited):
+    py = audited
     with Sandbox() as box:
         obs = box.run(py, ["-c", "import json"], audit=True)
     outside = [path for path, _ in obs.audit.opened_outside]

@@ -171,19 +171,10 @@ def _shown(value, tag: str | None) -> str:
 
 def _grouped(claim: dict, keys: list[str], tags: dict) -> str:
     """Observed values with runs of interpreters that saw the same merged: '2.7.18: x; 3.6.15–3.13.0: y'."""
-    runs: list[tuple[str, list[str]]] = []
-    for key in keys:
-        verdict = claim["results"].get(key)
-        if verdict is None:
-            continue
-        shown = "does not apply" if verdict == "n/a" else _shown(claim["observed"].get(key), tags.get(key))
-        if runs and runs[-1][0] == shown:
-            runs[-1][1].append(key)
-        else:
-            runs.append((shown, [key]))
-    if len(runs) == 1:
-        return runs[0][0]
-    return "; ".join("%s: %s" % (ks[0] if len(ks) == 1 else "%s–%s" % (ks[0], ks[-1]), shown) for shown, ks in runs)
+    from pycache_lab.ledger import runs_of
+
+    return runs_of(claim, keys, lambda key: "does not apply" if claim["results"][key] == "n/a"
+                   else _shown(claim["observed"].get(key), tags.get(key)))
 
 
 def _dot_text(text: str) -> str:

@@ -54,3 +54,23 @@ def merge(directory: str | os.PathLike) -> tuple[dict, list[str]]:
             claims.append(claim)
     ordered = sorted(interpreters.values(), key=lambda r: [int(x) for x in r["version"].split("#")[0].split(".")])
     return {"interpreters": ordered, "claims": claims}, problems
+
+
+def runs_of(claim: dict, keys: list[str], render) -> str:
+    """One claim's results in short: interpreters next to each other that show the same merged.
+
+    ``render(key)`` gives the text for one interpreter; the result reads
+    ``'2.7.18: x; 3.6.15–3.13.0: y'``, or just ``'x'`` when every interpreter showed the same.
+    """
+    runs: list[tuple[str, list[str]]] = []
+    for key in keys:
+        if key not in claim["results"]:
+            continue
+        shown = render(key)
+        if runs and runs[-1][0] == shown:
+            runs[-1][1].append(key)
+        else:
+            runs.append((shown, [key]))
+    if len(runs) == 1:
+        return runs[0][0]
+    return "; ".join("%s: %s" % (ks[0] if len(ks) == 1 else "%s–%s" % (ks[0], ks[-1]), shown) for shown, ks in runs)
