@@ -64,6 +64,7 @@ html_theme_options = {
     "use_download_button": False,
     "home_page_in_toc": True,  # the front page answers first: keep it one click away in the sidebar
     "show_prev_next": True,
+    "navbar_persistent": [],  # the sidebar has the search field; no second one in a header bar
 }
 html_short_title = "pycache-book"
 html_static_path = ["docs/_static"]  # relative to this file's folder

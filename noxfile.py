@@ -47,3 +47,15 @@ def preview(session: nox.Session) -> None:
 def verify(session: nox.Session) -> None:
     """Re-check every claim of the book without Sphinx: `nox -s verify -- --python PATH ...`."""
     session.run("python", "scripts/verify_claims.py", *session.posargs)
+
+
+# -- The hosted site: the browser check ------------------------------------------------------------
+
+@nox.session(python=BUILD_PYTHON, default=False)
+def browser(session: nox.Session) -> None:
+    """Build the site, check its internal links, then read it in headless Chromium (screenshots in
+    build/screenshots). `nox -s browser -- --no-build` reuses build/html. Needs Debian's chromium
+    and chromium-driver; see scripts/browser_check.py for the options."""
+    _install(session)
+    session.install("-r", "requirements-browser.txt")
+    session.run("python", "scripts/browser_check.py", *session.posargs)
