@@ -280,6 +280,10 @@ def take_screenshots(driver, base: str, directory: Path, report: Report) -> list
     return saved
 
 
+class BrowserDidNotStart(RuntimeError):
+    pass
+
+
 def run_browser_checks(site: Path, screenshots: Path, chromium: str, chromedriver: str, report: Report) -> None:
     global _screenshot_dir
     screenshots.mkdir(parents=True, exist_ok=True)
@@ -287,12 +291,18 @@ def run_browser_checks(site: Path, screenshots: Path, chromium: str, chromedrive
     server, base = serve(site)
     try:
         with tempfile.TemporaryDirectory(prefix="browser-check-") as profile:
-            driver = start_browser(chromium, chromedriver, profile)
+            try:
+                driver = start_browser(chromium, chromedriver, profile)
+            except Exception as error:
+                first_line = (str(error).strip().splitlines() or [""])[0]
+                raise BrowserDidNotStart("%s: %s" % (type(error).__name__, first_line)) from error
             try:
                 check_pages(driver, base, report)
                 check_tabs(driver, base, report)
                 check_search(driver, base, report)
                 take_screenshots(driver, base, screenshots, report)
+            except Exception as error:  # a crash of the browser or the driver mid-way is a failure
+                report.failed.append("the browser check stopped: %s: %s" % (type(error).__name__, error))
             finally:
                 driver.quit()
     finally:
@@ -332,11 +342,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             run_browser_checks(site, args.screenshots or args.build / "screenshots", args.chromium,
                                args.chromedriver, report)
-        except Exception as error:  # the browser or the driver did not start or crashed
-            if not report.passed[1:] and not report.failed[1:]:
-                print("could not drive the browser: %s: %s" % (type(error).__name__, error))
-                return 2
-            report.failed.append("the browser check stopped: %s: %s" % (type(error).__name__, error))
+        except BrowserDidNotStart as error:
+            print("could not start %s through %s: %s" % (args.chromium, args.chromedriver, error))
+            return 2
 
     for line in report.passed:
         print("ok    " + line)
