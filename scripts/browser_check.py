@@ -9,7 +9,8 @@
 3. Serves ``<build>/html`` on a free localhost port and drives Debian's Chromium through Selenium
    and chromedriver: the front page, a chapter, the ledger and the search page load without console
    errors and show no raw MyST syntax; a version tab switches the visible panel and stays selected
-   on another page; searching for ``dont_write_bytecode`` finds pages.
+   on another page; previous/next links, copy buttons and the light/dark switch work; searching
+   for ``dont_write_bytecode`` finds pages.
 4. Saves screenshots at desktop (1366x900) and phone (390x844) size in ``--screenshots``
    (default ``<build>/screenshots``).
 
@@ -240,6 +241,48 @@ def check_tabs(driver, base: str, report: Report) -> None:
     driver.execute_script("window.localStorage.clear();")
 
 
+def check_reading_aids(driver, base: str, report: Report) -> None:
+    """Previous/next links, copy buttons on code cells, and the light/dark switch of a chapter."""
+    _viewport(driver, "desktop")
+    _load(driver, base + TAB_PAGE)
+    title = driver.title
+    for selector, word in (("a.right-next", "next"), ("a.left-prev", "previous")):
+        links = driver.find_elements("css selector", selector)
+        if not report.check(bool(links), "%s: has a %s-page link" % (TAB_PAGE, word), "none"):
+            continue
+        href = links[0].get_attribute("href")
+        _load(driver, href)
+        report.check(driver.title != title and bool(driver.title), "%s: the %s link opens another page" % (TAB_PAGE, word),
+                     "%s -> %r" % (href, driver.title))
+        _load(driver, base + TAB_PAGE)
+    buttons = driver.find_elements("css selector", "button.copybtn")
+    code = driver.find_elements("css selector", "div.highlight pre")
+    report.check(bool(buttons) and len(buttons) >= len(code) // 2, "%s: code blocks have copy buttons" % TAB_PAGE,
+                 "%d buttons for %d code blocks" % (len(buttons), len(code)))
+
+    def theme():
+        return driver.execute_script("return document.documentElement.getAttribute('data-theme');")
+
+    def background():
+        return driver.execute_script("return getComputedStyle(document.body).backgroundColor;")
+
+    modes = {}
+    for mode in ("dark", "light"):
+        driver.find_element("css selector", "button.theme-switch-button").click()
+        _wait(lambda: driver.find_elements("css selector", 'button.theme-change-button[data-mode="%s"]' % mode)[0]
+              .is_displayed(), 5)
+        driver.find_element("css selector", 'button.theme-change-button[data-mode="%s"]' % mode).click()
+        _wait(lambda: theme() == mode, 5)
+        modes[mode] = (theme(), background())
+        if mode == "dark":
+            driver.find_element("css selector", "main h1").click()  # close the colour menu
+            time.sleep(0.3)
+            driver.save_screenshot(str(_screenshot_dir / "chapter-dark-desktop.png"))
+    report.check(modes["dark"][0] == "dark" and modes["light"][0] == "light" and modes["dark"][1] != modes["light"][1],
+                 "%s: the colour switch turns the page dark and back to light" % TAB_PAGE, str(modes))
+    driver.execute_script("window.localStorage.clear();")
+
+
 def check_search(driver, base: str, report: Report) -> None:
     _load(driver, base + "search.html?q=" + SEARCH_WORD)
     found = _wait(lambda: driver.find_elements("css selector", "#search-results li"))
@@ -299,6 +342,7 @@ def run_browser_checks(site: Path, screenshots: Path, chromium: str, chromedrive
             try:
                 check_pages(driver, base, report)
                 check_tabs(driver, base, report)
+                check_reading_aids(driver, base, report)
                 check_search(driver, base, report)
                 take_screenshots(driver, base, screenshots, report)
             except Exception as error:  # a crash of the browser or the driver mid-way is a failure
