@@ -275,7 +275,7 @@ def check_reading_aids(driver, base: str, report: Report) -> None:
         _wait(lambda: theme() == mode, 5)
         modes[mode] = (theme(), background())
         if mode == "dark":
-            driver.find_element("css selector", "main h1").click()  # close the colour menu
+            driver.execute_script("document.body.click();")  # close the colour menu
             time.sleep(0.3)
             driver.save_screenshot(str(_screenshot_dir / "chapter-dark-desktop.png"))
     report.check(modes["dark"][0] == "dark" and modes["light"][0] == "light" and modes["dark"][1] != modes["light"][1],
@@ -346,7 +346,8 @@ def run_browser_checks(site: Path, screenshots: Path, chromium: str, chromedrive
                 check_search(driver, base, report)
                 take_screenshots(driver, base, screenshots, report)
             except Exception as error:  # a crash of the browser or the driver mid-way is a failure
-                report.failed.append("the browser check stopped: %s: %s" % (type(error).__name__, error))
+                first_line = (str(error).strip().splitlines() or [""])[0]
+                report.failed.append("the browser check stopped: %s: %s" % (type(error).__name__, first_line))
             finally:
                 driver.quit()
     finally:
