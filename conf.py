@@ -28,7 +28,7 @@ extensions = [
 ]
 
 root_doc = "index"
-exclude_patterns = ["_ext", "**/.ipynb_checkpoints"]
+exclude_patterns = ["_ext", "_static", "_templates", "**/.ipynb_checkpoints"]
 nitpicky = True
 
 # -- MyST and MyST-NB --------------------------------------------------------------------------
@@ -51,11 +51,13 @@ elif os.environ.get("PYCACHE_BOOK_PREVIEW") == "off":  # scripts/bench.py: what 
     nb_execution_mode = "off"
 
 # -- Links into CPython's documentation, offline first ------------------------------------------
+# With Debian's python3.11-doc, links point at the 3.11 docs the local inventory describes (its
+# anchors, e.g. `-v`'s, differ from the newest docs'); without it, at /3/ with the online inventory.
 _LOCAL_INVENTORY = "/usr/share/doc/python3.11/html/objects.inv"
-intersphinx_mapping = {
-    "python": ("https://docs.python.org/3", (_LOCAL_INVENTORY if os.path.exists(_LOCAL_INVENTORY) else None,
-                                             None)),
-}
+if os.path.exists(_LOCAL_INVENTORY):
+    intersphinx_mapping = {"python": ("https://docs.python.org/3.11", (_LOCAL_INVENTORY, None))}
+else:
+    intersphinx_mapping = {"python": ("https://docs.python.org/3", None)}
 intersphinx_timeout = 10
 
 # -- HTML ----------------------------------------------------------------------------------------
@@ -63,6 +65,15 @@ html_theme = "sphinx_book_theme"
 html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": False,
+    "home_page_in_toc": True,  # the front page answers first: keep it one click away in the sidebar
+    "show_prev_next": True,
+    "navbar_persistent": [],  # the sidebar has the search field; no second one in a header bar
 }
+html_short_title = "pycache-book"
+html_static_path = ["docs/_static"]  # relative to this file's folder
+templates_path = ["docs/_templates"]
+html_css_files = ["book.css"]
+html_favicon = "docs/_static/favicon.svg"
+html_copy_source = False  # the .md sources are in the repository; the site need not serve them twice
 html_last_updated_fmt = ""
 graphviz_output_format = "svg"

@@ -62,3 +62,15 @@ def upstream(session: nox.Session) -> None:
     _install(session)
     session.run("python", "scripts/build_book.py")
     session.run("python", "scripts/check_upstream.py", "build/upstream")
+
+
+# -- The hosted site: the browser check ------------------------------------------------------------
+
+@nox.session(python=BUILD_PYTHON, default=False)
+def browser(session: nox.Session) -> None:
+    """Build the site, check its internal links, then read it in headless Chromium (screenshots in
+    build/screenshots). `nox -s browser -- --no-build` reuses build/html. Needs Debian's chromium
+    and chromium-driver; see scripts/browser_check.py for the options."""
+    _install(session)
+    session.install("-r", "requirements-browser.txt")
+    session.run("python", "scripts/browser_check.py", *session.posargs)

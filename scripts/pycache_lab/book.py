@@ -62,6 +62,10 @@ class Book:
         """One column per interpreter of this page; see ``matrix``."""
         return matrix(self.interpreters, rows)
 
+    def version_tabs(self, rows: dict[str, dict[str, Any]]) -> "Markdown":
+        """The same rows as one tab per minor version, synchronised across pages; see ``version_tabs``."""
+        return version_tabs(self.interpreters, rows)
+
     def evidence_from(self) -> "Markdown":
         """Which interpreters produced this page's evidence."""
         rows = ["| interpreter | cache tag | magic |", "|---|---|---|"]
@@ -143,3 +147,63 @@ def matrix(interpreters: list[Interpreter], rows: dict[str, dict[str, Any]]) -> 
         cells = [show_value(values.get(py.key, claims.NA), py) for py in interpreters]
         lines.append("| %s | %s |" % (label, " | ".join(cells)))
     return Markdown("\n".join(lines))
+
+
+# -- Version tabs: one tab per minor version, synchronised across the whole book ------------------
+
+SYNC_GROUP = "python"
+"""The sphinx-design sync group of every version tab-set: choosing a version on one page selects
+it on every page (sphinx-design keeps the choice in the browser's localStorage)."""
+
+
+def tabs(items: dict[str, str], *, sync_group: str = SYNC_GROUP, selected: str | None = None) -> Markdown:
+    """A sphinx-design tab-set in MyST Markdown: ``items`` maps a tab label to its Markdown body.
+
+    A cell whose output is this Markdown is parsed as MyST by the book (``nb_render_markdown_format =
+    "myst"``), so the directive is built; the label is also the tab's sync key, so keep labels stable
+    ("2.7", "3.13"). ``selected`` names the tab open by default (the last one when not given).
+    """
+    if not items:
+        return Markdown("")
+    chosen = selected if selected is not None else list(items)[-1]
+    if chosen not in items:
+        raise ValueError("selected tab %r is not one of %s" % (chosen, list(items)))
+    lines = ["::::{tab-set}", ":sync-group: %s" % sync_group, ""]
+    for label, body in items.items():
+        if ":::" in body:
+            raise ValueError("a tab body must not contain a colon fence (tab %r)" % label)
+        lines += [":::{tab-item} %s" % label, ":sync: %s" % label]
+        if label == chosen:
+            lines.append(":selected:")
+        lines += ["", body.strip(), ":::", ""]
+    lines.append("::::")
+    return Markdown("\n".join(lines))
+
+
+def by_minor(interpreters: list[Interpreter]) -> dict[str, list[Interpreter]]:
+    """Interpreters grouped by minor version ("3.11": [3.11.2, 3.11.7]), oldest first."""
+    groups: dict[str, list[Interpreter]] = {}
+    for py in sorted(interpreters, key=lambda p: tuple(p.version_info)):
+        groups.setdefault(py.short, []).append(py)
+    return groups
+
+
+def version_tabs(interpreters: list[Interpreter], rows: dict[str, dict[str, Any]]) -> Markdown:
+    """The rows of a ``matrix`` as one tab per minor version, each a two-column table.
+
+    Values are shown as ``matrix`` shows them, but with the real cache tag (one version per tab).
+    Where two interpreters of one minor version disagree, both values are shown with their versions.
+    """
+    items = {}
+    for minor, group in by_minor(interpreters).items():
+        names = ", ".join(py.version for py in group)
+        lines = ["| | CPython %s |" % names, "|---|---|"]
+        for label, values in rows.items():
+            shown = [(py, show_value(values.get(py.key, claims.NA))) for py in group]
+            if len({text for _, text in shown}) == 1:
+                cell = shown[0][1]
+            else:
+                cell = "; ".join("%s: %s" % (py.version, text) for py, text in shown)
+            lines.append("| %s | %s |" % (label, cell))
+        items[minor] = "\n".join(lines)
+    return tabs(items)
