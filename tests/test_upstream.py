@@ -49,3 +49,19 @@ def test_missing_sections_are_refused():
 def test_verdict_runs_group_versions():
     claim = {"results": {"2.7.18": "n/a", "3.6.15": "holds", "3.7.16": "holds"}}
     assert up.verdict_runs(claim, ["2.7.18", "3.6.15", "3.7.16"]) == "n/a on 2.7.18; holds on 3.6.15–3.7.16 (2)"
+
+
+def test_merge_takes_only_the_pages_a_worker_read():
+    """A parallel worker's environment also holds what was merged before it was forked."""
+    import sys
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
+    pages = pytest.importorskip("pycache_upstream_pages")
+    env = SimpleNamespace(pycache_upstream_targets={"library-sys": ["upstream/command-line"]})
+    worker = SimpleNamespace(pycache_upstream_targets={"library-sys": ["upstream/command-line"],
+                                                       "library-runpy": ["upstream/library", "upstream/library"]})
+    pages.merge(None, env, {"upstream/library"}, worker)
+    assert env.pycache_upstream_targets == {"library-sys": ["upstream/command-line"],
+                                            "library-runpy": ["upstream/library", "upstream/library"]}

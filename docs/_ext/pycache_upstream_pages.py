@@ -140,8 +140,10 @@ def forget(app, env, docname) -> None:
 def merge(app, env, docnames, other) -> None:
     targets = getattr(env, "pycache_upstream_targets", {})
     env.pycache_upstream_targets = targets
+    # A worker process starts from a copy of the main environment, so its table also holds the
+    # pages merged before it was forked: take only the pages this worker read.
     for slug, pages in getattr(other, "pycache_upstream_targets", {}).items():
-        targets.setdefault(slug, []).extend(pages)
+        targets.setdefault(slug, []).extend(page for page in pages if page in docnames)
 
 
 def one_proposal_per_page(app, env) -> None:
