@@ -214,3 +214,14 @@ def test_the_audit_witness_keeps_its_own_pyc_out_of_the_checkout_and_is_told_apa
     assert obs.written == [newest.cached_path("mod.py")]
     assert hook_files and all(is_witness_file(p) for p in hook_files)
     assert not is_witness_file("/usr/lib/python3/json/__pycache__/x.pyc")
+
+
+def test_the_run_log_counts_every_command_the_lab_starts(newest, tmp_path, monkeypatch):
+    from pycache_lab.sandbox import RUN_LOG_VAR
+    log = tmp_path / "runs.log"
+    monkeypatch.setenv(RUN_LOG_VAR, str(log))
+    with Sandbox() as box:
+        box.write("mod.py", "X = 1\n")
+        box.plant_pyc(newest, "mod.py", "PLANTED")
+        box.run(newest, ["-c", "import mod"])
+    assert log.read_text().splitlines() == [newest.path, newest.path]

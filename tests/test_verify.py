@@ -35,3 +35,10 @@ def test_an_interpreter_that_always_adds_dash_b_drifts_by_name(newest, tmp_path)
 def test_a_missing_interpreter_is_an_error(tmp_path):
     done = verify("--python", str(tmp_path / "python-nowhere"))
     assert done.returncode == 2 and "python-nowhere" in done.stderr
+
+
+def test_every_page_runs_on_the_oldest_interpreter_alone(interpreters):
+    """A self-check on one old interpreter: pages must not assume another version or a newer one."""
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "verify_claims.py"),
+                           "--python", interpreters[0].path], capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr

@@ -189,6 +189,7 @@ class Sandbox:
         command = [py.path, "-E", "-s", "-B", str(HELPERS / "plant.py"), str(self.path(source)), str(fake),
                    str(self.path(dest)) if dest else "-", optimization or "-"]
         done = subprocess.run(command, capture_output=True, env=self.environment(py), cwd=str(self.work))
+        _count_run(py.path)
         if done.returncode != 0:
             raise LabError("planting a pyc for %s with %s failed: %s"
                            % (source, py.label, done.stderr.decode("utf-8", "replace").strip()))
@@ -250,6 +251,7 @@ class Sandbox:
         if isinstance(stdin, str):
             stdin = stdin.encode("utf-8")
         returncode, out, err = _run_killable(command, full_env, workdir, stdin, timeout, argv)
+        _count_run(py.path if py is not None else argv[0])
         after = observation.snapshot(str(self.work))
 
         stderr = err.decode("utf-8", "replace")
@@ -371,6 +373,17 @@ class Sandbox:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+RUN_LOG_VAR = "PYCACHE_LAB_RUN_LOG"
+"""When set (by scripts/bench.py), every command the lab starts is logged there, one line each."""
+
+
+def _count_run(program: str) -> None:
+    log = os.environ.get(RUN_LOG_VAR)
+    if log:
+        with open(log, "a", encoding="utf-8") as lines:  # one short append per line: safe across processes
+            lines.write(program + "\n")
 
 
 def _run_killable(command, env, cwd, stdin, timeout, shown):
