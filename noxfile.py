@@ -36,6 +36,17 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(python=BUILD_PYTHON, default=False)
+def hostile(session: nox.Session) -> None:
+    """The trust suites at full scale (slow): hostile callers on every page and five interpreters,
+    mutation tests, the whole claim set five times on every interpreter, clean failure.
+    ``nox -s tests`` (CI) runs the same suites at a reduced scale."""
+    _install(session)
+    session.run("python", "-m", "pytest", "-rA", "tests/test_hostile.py", "tests/test_mutations.py",
+                "tests/test_flaky.py", "tests/test_failures.py", *session.posargs,
+                env={"PYCACHE_BOOK_TRUST": "full"})
+
+
+@nox.session(python=BUILD_PYTHON, default=False)
 def preview(session: nox.Session) -> None:
     """Live rebuild while editing (cached execution: for writing, never for checking)."""
     _install(session)

@@ -10,11 +10,22 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+sys.dont_write_bytecode = True
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from pycache_lab import reaper  # noqa: E402
+
+# Variables of the caller's shell that would change how the build's own tools run (not the
+# scenarios: those get an environment built from nothing): Sphinx and the page kernels run
+# without them, and never write pycs into the checkout.
+TOOLING_UNSET = ("PYTHONOPTIMIZE", "PYTHONWARNINGS", "PYTHONPYCACHEPREFIX", "PYTHONSAFEPATH",
+                 "PYTHONSTARTUP", "PYTHONINSPECT", "PYTHONDEVMODE", "PYTHONHOME", "PYTHONNOUSERSITE")
 
 
 def strict_command(source: Path, build: Path, conf: Path, jobs: str) -> list[str]:
@@ -23,15 +34,47 @@ def strict_command(source: Path, build: Path, conf: Path, jobs: str) -> list[str
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().split("\n")[0])  # None under -OO
     parser.add_argument("--source", type=Path, default=ROOT / "docs")
     parser.add_argument("--build", type=Path, default=ROOT / "build")
     parser.add_argument("--conf", type=Path, default=ROOT)
     parser.add_argument("--jobs", default="auto")
     args = parser.parse_args(argv)
     shutil.rmtree(args.build, ignore_errors=True)
-    env = dict(os.environ, PYCACHE_BOOK_PREVIEW="0")
-    return subprocess.call(strict_command(args.source, args.build, args.conf, args.jobs), env=env)
+    with reaper.private_tmpdir("pycache-build-") as private:
+        env = {k: v for k, v in os.environ.items() if k not in TOOLING_UNSET}
+        env.update(PYCACHE_BOOK_PREVIEW="0", PYTHONDONTWRITEBYTECODE="1", TMPDIR=str(private))
+        return run_interruptibly(strict_command(args.source, args.build, args.conf, args.jobs), env)
+
+
+def run_interruptibly(command: list[str], env: dict) -> int:
+    """Run Sphinx in its own process group; on SIGINT or SIGTERM stop it, and say so.
+
+    Its kernels and their scenarios are killed afterwards by ``reaper`` (they run in sessions
+    of their own, with a TMPDIR inside the run's private directory).
+    """
+    process = subprocess.Popen(command, env=env, start_new_session=True)
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, interrupt)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        for number, patience in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(process.pid, number)
+                process.wait(timeout=patience)
+                break
+            except ProcessLookupError:
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        print("build interrupted: Sphinx, its kernels and their scenarios stopped, temporary files "
+              "removed", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
