@@ -5,17 +5,17 @@
 Used by ``nox -s docs`` and by the tests (on throw-away books), so there is one definition of
 "strict". Exit status: sphinx-build's (non-zero on any cell error, drift or warning).
 """
-from __future__ import annotations
+import sys
+
+sys.dont_write_bytecode = True  # first of all: the tooling never writes pycs (nor into a caller's prefix)
 
 import argparse
 import os
 import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
-sys.dont_write_bytecode = True
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
@@ -28,12 +28,12 @@ TOOLING_UNSET = ("PYTHONOPTIMIZE", "PYTHONWARNINGS", "PYTHONPYCACHEPREFIX", "PYT
                  "PYTHONSTARTUP", "PYTHONINSPECT", "PYTHONDEVMODE", "PYTHONHOME", "PYTHONNOUSERSITE")
 
 
-def strict_command(source: Path, build: Path, conf: Path, jobs: str) -> list[str]:
+def strict_command(source: Path, build: Path, conf: Path, jobs: str) -> "list[str]":
     return [sys.executable, "-m", "sphinx", "-M", "html", str(source), str(build), "-c", str(conf),
             "-W", "--keep-going", "-n", "-E", "-T", "-j", jobs]
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: "list[str] | None" = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").strip().split("\n")[0])  # None under -OO
     parser.add_argument("--source", type=Path, default=ROOT / "docs")
     parser.add_argument("--build", type=Path, default=ROOT / "build")
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_interruptibly(strict_command(args.source, args.build, args.conf, args.jobs), env)
 
 
-def run_interruptibly(command: list[str], env: dict) -> int:
+def run_interruptibly(command: "list[str]", env: dict) -> int:
     """Run Sphinx in its own process group; on SIGINT or SIGTERM stop it, and say so.
 
     Its kernels and their scenarios are killed afterwards by ``reaper`` (they run in sessions

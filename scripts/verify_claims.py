@@ -7,7 +7,9 @@ book states. Default interpreter: the one running this script. Exit status: 0 wh
 holds, 1 on any drift (each named with interpreter, expected and observed), 2 when a page could
 not run or an interpreter could not be used. Needs only the standard library (Python 3.8+).
 """
-from __future__ import annotations
+import sys
+
+sys.dont_write_bytecode = True  # first of all: the tooling never writes pycs (nor into a caller's prefix)
 
 import argparse
 import contextlib
@@ -15,19 +17,17 @@ import io
 import json
 import os
 import signal
-import sys
 import tempfile
 import traceback
 from pathlib import Path
 
-sys.dont_write_bytecode = True  # the tooling never writes pycs into the checkout
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from pycache_lab import book, interpreters, ledger, pages, reaper, sandbox  # noqa: E402
 
 
-def run_page(page: pages.Page) -> str | None:
+def run_page(page: pages.Page) -> "str | None":
     """Execute a page's cells in a fresh namespace; return an error text, or None."""
     namespace = {"__name__": "__page__"}
     for number, cell in enumerate(page.cells, start=1):
@@ -48,7 +48,7 @@ def table(data: dict) -> str:
     return "\n".join(lines)
 
 
-def drifts(data: dict) -> list[str]:
+def drifts(data: dict) -> "list[str]":
     found = []
     paths = {i["version"]: i["path"] for i in data["interpreters"]}
     for claim in data["claims"]:
@@ -59,7 +59,7 @@ def drifts(data: dict) -> list[str]:
     return found
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: "list[str] | None" = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").strip().split("\n")[0])  # None under -OO
     parser.add_argument("--python", action="append", default=[], metavar="PATH",
                         help="an interpreter to check (repeatable; default: the one running this)")

@@ -4,7 +4,8 @@ Each mutant is a shell script that poses as the newest interpreter (the lab prob
 running them, so a script named in PYCACHE_BOOK_PYTHONS is one) but adds a flag, sets a variable,
 injects a ``sitecustomize`` or tampers with the scenario's files after the run. All mutants and
 the real interpreter run in ONE self-check of the whole book (the real one is the control: every
-claim must hold on it); each mutant must make at least one claim drift. The score is printed at
+claim must hold on it); each mutant must make at least one claim drift. Whole book under
+``PYCACHE_BOOK_TRUST=full``; two pages otherwise (they catch every mutant; see trust.QUICK_PAGES). The score is printed at
 the end of the pytest run (tests/conftest.py).
 """
 from __future__ import annotations
@@ -72,7 +73,7 @@ def mutation_run(newest):
         out = directory / "out.json"
         (directory / "home").mkdir()
         (directory / "tmp").mkdir()
-        done = trust.run(trust.verify_command([newest.path] + [str(s) for s in scripts.values()], [], out),
+        done = trust.run(trust.verify_command([newest.path] + [str(s) for s in scripts.values()], trust.pages(), out),
                          trust.caller_env(directory / "home", directory / "tmp"), trust.ROOT)
         data = trust.load(out)
         keys = {i["path"]: i["version"] for i in data["interpreters"]}
