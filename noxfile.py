@@ -27,7 +27,8 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(python=BUILD_PYTHON)
 def tests(session: nox.Session) -> None:
-    """The lab's unit tests, the pages' >>> examples, then the strict build (the drift check)."""
+    """The lab's unit tests and the trust suites (reduced scale), the pages' >>> examples, then the
+    strict build (the drift check)."""
     _install(session)
     session.run("python", "-m", "pytest", *session.posargs)
     session.run("python", "-m", "pytest", "-p", "no:cacheprovider", "--doctest-plus",
