@@ -61,9 +61,12 @@ def clean(chosen):
         for sub in ("home", "tmp"):
             (directory / sub).mkdir()
         out = directory / "clean.json"
+        before = trust.snapshot(trust.ROOT)
         done = trust.run(trust.verify_command(chosen, trust.pages(), out),
                          trust.caller_env(directory / "home", directory / "tmp"), trust.ROOT)
         assert done.returncode == 0, done.stdout + done.stderr
+        assert trust.changed(before, trust.snapshot(trust.ROOT)) == [], "even a clean run wrote into the checkout"
+        assert trust.listing(directory / "home") == [] and trust.listing(directory / "tmp") == []
         yield trust.load(out)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
@@ -184,6 +187,7 @@ def test_the_strict_build_with_every_trait_at_once_gets_the_clean_claims(chosen,
                 assert verdict == "n/a" or (verdict == "holds" and claim["observed"][key] == claim["expected"][key])
     assert trust.changed(before, trust.snapshot(trust.ROOT)) == [], "the build wrote into the checkout"
     assert trust.listing(spot / "home") == [], "the build wrote into HOME"
+    assert (hostile_build / "jupyter" / "runtime").is_dir(), "Jupyter's state is not kept in the build directory"
     assert trust.listing(spot / ODD_TMPDIR) == [], "the build left files in TMPDIR"
     written = trust.listing(spot / "prefix") if (spot / "prefix").exists() else []
     startup = startup_pycs({"PYTHONPYCACHEPREFIX": "-"})

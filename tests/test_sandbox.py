@@ -141,3 +141,18 @@ def test_paths_printed_by_the_interpreter_become_relative(newest):
 def test_a_sandbox_can_start_as_a_copy_of_an_example_folder():
     with Sandbox(example="scripts-and-imports") as box:
         assert box.files() == ["app.py", "mod.py"]
+
+
+def test_audit_runs_write_nothing_into_the_lab_itself(python3s):
+    """The audit sitecustomize is imported from a copy in the sandbox, so its pyc lands there."""
+    from pycache_lab.interpreters import HELPERS
+    audited = [py for py in python3s if py.at_least(3, 8)]
+    if not audited:
+        pytest.skip("no interpreter with audit hooks")
+    before = sorted(p.name for p in (HELPERS / "audit").iterdir())
+    with Sandbox() as box:
+        box.write("mod.py", "X = 1\n")
+        seen = box.run(audited[-1], ["-c", "import mod"], audit=True)
+        assert seen.audit is not None and seen.audit.renamed
+        assert list((box.lab / "audit" / "__pycache__").iterdir())
+    assert sorted(p.name for p in (HELPERS / "audit").iterdir()) == before

@@ -236,7 +236,7 @@ class Sandbox:
                 os.chown(audit_log, UNPRIVILEGED_UID, UNPRIVILEGED_GID)
             extra["PYCACHE_LAB_AUDIT_LOG"] = str(audit_log)
             extra["PYTHONPATH"] = os.pathsep.join(
-                p for p in (str(HELPERS / "audit"), extra.get("PYTHONPATH")) if p)
+                p for p in (str(self._audit_helper()), extra.get("PYTHONPATH")) if p)
         full_env = self.environment(py, extra)
         workdir = str(self.path(cwd))
         protect = list(py.install_dirs) if py is not None else []
@@ -265,6 +265,17 @@ class Sandbox:
         if audit_log is not None and "-I" not in argv and "-E" not in argv:
             obs.audit = observation.parse_audit(audit_log.read_text(encoding="utf-8"), self.relative)
         return obs
+
+    def _audit_helper(self) -> Path:
+        """A copy of the audit ``sitecustomize`` in the sandbox's lab directory: the scenario's
+        interpreter caches its pyc there, never into the lab's own source tree."""
+        target = self.lab / "audit"
+        if not (target / "sitecustomize.py").exists():
+            target.mkdir(exist_ok=True)
+            os.chmod(target, 0o755)
+            shutil.copyfile(HELPERS / "audit" / "sitecustomize.py", target / "sitecustomize.py")
+            os.chmod(target / "sitecustomize.py", 0o644)
+        return target
 
     def _display(self, arg: str) -> str:
         """Command words as a reader should see them: paths inside the sandbox made relative."""
