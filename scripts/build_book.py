@@ -44,7 +44,17 @@ def main(argv: "list[str] | None" = None) -> int:
     with reaper.private_tmpdir("pycache-build-") as private:
         env = {k: v for k, v in os.environ.items() if k not in TOOLING_UNSET}
         env.update(PYCACHE_BOOK_PREVIEW="0", PYTHONDONTWRITEBYTECODE="1", TMPDIR=str(private))
-        return run_interruptibly(strict_command(args.source, args.build, args.conf, args.jobs), env)
+        status = run_interruptibly(strict_command(args.source, args.build, args.conf, args.jobs), env)
+        keep_crash_logs(private, args.build)
+        return status
+
+
+def keep_crash_logs(private: Path, build: Path) -> None:
+    """Sphinx saves a crash's traceback in TMPDIR, which is about to be removed: keep it in the build."""
+    for log in sorted(private.glob("sphinx-err-*.log")):
+        build.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(log), str(build / log.name))
+        print("Sphinx's full traceback is kept in %s" % (build / log.name), file=sys.stderr)
 
 
 def run_interruptibly(command: "list[str]", env: dict) -> int:

@@ -205,3 +205,15 @@ def test_after_stop_no_scenario_starts(newest):
         assert "interrupted" in str(caught.value)
     finally:
         sandbox._STOPPING.clear()
+
+
+def test_sphinx_crash_logs_are_kept_in_the_build_directory(tmp_path):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("build_book_under_test", str(trust.BUILD))
+    build_book = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_book)
+    private, build = tmp_path / "private", tmp_path / "build"
+    private.mkdir()
+    (private / "sphinx-err-abc.log").write_text("traceback")
+    build_book.keep_crash_logs(private, build)
+    assert (build / "sphinx-err-abc.log").read_text() == "traceback" and not list(private.iterdir())
