@@ -27,12 +27,24 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(python=BUILD_PYTHON)
 def tests(session: nox.Session) -> None:
-    """The lab's unit tests, the pages' >>> examples, then the strict build (the drift check)."""
+    """The lab's unit tests and the trust suites (reduced scale), the pages' >>> examples, then the
+    strict build (the drift check)."""
     _install(session)
     session.run("python", "-m", "pytest", *session.posargs)
     session.run("python", "-m", "pytest", "-p", "no:cacheprovider", "--doctest-plus",
                 "--doctest-glob=*.md", "docs", "-o", "testpaths=", "-o", "python_files=")
     session.run("python", "scripts/build_book.py")
+
+
+@nox.session(python=BUILD_PYTHON, default=False)
+def hostile(session: nox.Session) -> None:
+    """The trust suites at full scale (slow): hostile callers on every page and five interpreters,
+    mutation tests, the whole claim set five times on every interpreter, clean failure.
+    ``nox -s tests`` (CI) runs the same suites at a reduced scale."""
+    _install(session)
+    session.run("python", "-m", "pytest", "-rA", "tests/test_hostile.py", "tests/test_mutations.py",
+                "tests/test_flaky.py", "tests/test_failures.py", *session.posargs,
+                env={"PYCACHE_BOOK_TRUST": "full"})
 
 
 @nox.session(python=BUILD_PYTHON, default=False)

@@ -7,14 +7,16 @@ book states. Default interpreter: the one running this script. Exit status: 0 wh
 holds, 1 on any drift (each named with interpreter, expected and observed), 2 when a page could
 not run or an interpreter could not be used. Needs only the standard library (Python 3.8+).
 """
-from __future__ import annotations
+import sys
+
+sys.dont_write_bytecode = True  # first of all: the tooling never writes pycs (nor into a caller's prefix)
 
 import argparse
 import contextlib
 import io
 import json
 import os
-import sys
+import signal
 import tempfile
 import traceback
 from pathlib import Path
@@ -22,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from pycache_lab import book, interpreters, ledger, pages  # noqa: E402
+from pycache_lab import book, interpreters, ledger, pages, reaper, sandbox  # noqa: E402
 
 
-def run_page(page: pages.Page) -> str | None:
+def run_page(page: pages.Page) -> "str | None":
     """Execute a page's cells in a fresh namespace; return an error text, or None."""
     namespace = {"__name__": "__page__"}
     for number, cell in enumerate(page.cells, start=1):
@@ -46,7 +48,7 @@ def table(data: dict) -> str:
     return "\n".join(lines)
 
 
-def drifts(data: dict) -> list[str]:
+def drifts(data: dict) -> "list[str]":
     found = []
     paths = {i["version"]: i["path"] for i in data["interpreters"]}
     for claim in data["claims"]:
@@ -57,8 +59,8 @@ def drifts(data: dict) -> list[str]:
     return found
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: "list[str] | None" = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().split("\n")[0])  # None under -OO
     parser.add_argument("--python", action="append", default=[], metavar="PATH",
                         help="an interpreter to check (repeatable; default: the one running this)")
     parser.add_argument("--page", action="append", default=[], help="only these pages (docnames)")
@@ -82,8 +84,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(used.describe())
     errors = []
-    with tempfile.TemporaryDirectory(prefix="pycache-verify-") as fragments:
-        os.environ[ledger.ENV_VAR] = fragments
+    # Every sandbox goes into one private directory; Ctrl-C (or SIGTERM) kills the running
+    # scenarios at once, starts no new one, and the directory is removed on the way out.
+    with reaper.private_tmpdir("pycache-verify-") as private:
+        tempfile.tempdir = str(private)
+
+        def interrupt(signum, frame):
+            sandbox.stop()
+            reaper.reap(private)
+            raise KeyboardInterrupt
+
+        previous_handlers = {s: signal.signal(s, interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
+        fragments = private / "ledger"
+        os.environ[ledger.ENV_VAR] = str(fragments)
         previous = os.getcwd()
         os.chdir(args.docs)  # where the book's kernels run
         try:
@@ -91,8 +104,14 @@ def main(argv: list[str] | None = None) -> int:
                 error = run_page(page)
                 if error:
                     errors.append(error)
+        except KeyboardInterrupt:
+            print("interrupted: running scenarios killed, temporary files removed", file=sys.stderr)
+            return 130
         finally:
             os.chdir(previous)
+            tempfile.tempdir = None
+            for number, handler in previous_handlers.items():
+                signal.signal(number, handler)
         data, problems = ledger.merge(fragments)
     errors += problems
 

@@ -25,3 +25,17 @@ def newest(interpreters):
 @pytest.fixture(scope="session")
 def python3s(interpreters):
     return [py for py in interpreters if py.at_least(3)]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The mutation score of tests/test_mutations.py, when it ran."""
+    import trust
+
+    if not trust.MUTATIONS:
+        return
+    caught = sum(1 for _, ok, _ in trust.MUTATIONS if ok)
+    tried = len(trust.MUTATIONS)
+    terminalreporter.section("mutation score")
+    for name, ok, detail in trust.MUTATIONS:
+        terminalreporter.write_line("%-8s %s: %s" % ("caught" if ok else "MISSED", name, detail))
+    terminalreporter.write_line("mutation score: %d/%d (%d%%)" % (caught, tried, round(100.0 * caught / tried)))

@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PREVIEW = os.environ.get("PYCACHE_BOOK_PREVIEW") in ("1", "off")
 """Live preview (cached cells) or the benchmark's Sphinx-only build: never a check; build_book.py clears it."""
 OPT_OUT_TAGS = {"skip-execution"}
+JUPYTER_DIRS = {"JUPYTER_RUNTIME_DIR": "runtime", "JUPYTER_DATA_DIR": "data",
+                "JUPYTER_CONFIG_DIR": "config", "IPYTHONDIR": "ipython"}
 PAGE_OPT_OUTS = ("execution_allow_errors", "execution_excludepatterns", "execution_mode",
                  "execution_raise_on_error", "execution_timeout")
 
@@ -50,6 +52,12 @@ def prepare(app) -> None:
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
     os.environ["PYCACHE_BOOK_LEDGER_DIR"] = str(directory)
+    # Jupyter and IPython keep state in HOME by default (connection files, profiles, history):
+    # the book's kernels keep theirs in the build directory, and never read the caller's.
+    jupyter = Path(app.outdir).parent / "jupyter"
+    for variable, sub in JUPYTER_DIRS.items():
+        (jupyter / sub).mkdir(parents=True, exist_ok=True)
+        os.environ[variable] = str(jupyter / sub)
     scripts = str(ROOT / "scripts")
     parts = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     if scripts not in parts:

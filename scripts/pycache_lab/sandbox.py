@@ -21,6 +21,7 @@ import signal
 import stat
 import subprocess
 import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -44,6 +45,18 @@ class LabError(RuntimeError):
 
 class ScenarioTimeout(LabError):
     """A scenario ran longer than its time limit and was killed."""
+
+
+class Interrupted(LabError):
+    """The run is being interrupted (``stop()`` was called): no new scenario starts."""
+
+
+_STOPPING = threading.Event()
+
+
+def stop() -> None:
+    """Refuse to start any further scenario in this process (used when a run is interrupted)."""
+    _STOPPING.set()
 
 
 def _tool(name: str) -> str | None:
@@ -388,6 +401,8 @@ def _count_run(program: str) -> None:
 
 def _run_killable(command, env, cwd, stdin, timeout, shown):
     """Run in a new session so that a timeout (or Ctrl-C) kills the whole process group."""
+    if _STOPPING.is_set():
+        raise Interrupted("interrupted: scenario not started: %s" % " ".join(shown))
     process = subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.PIPE if stdin is not None
                                else subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True)
