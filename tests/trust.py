@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VERIFY = ROOT / "scripts" / "verify_claims.py"
 BUILD = ROOT / "scripts" / "build_book.py"
 FULL = os.environ.get("PYCACHE_BOOK_TRUST") == "full"
-QUICK_PAGES = ["scripts-and-imports", "switches"]
+QUICK_PAGES = ["scripts-and-imports", "switches", "stdlib"]
 SKIP_IN_SNAPSHOT = {".git", ".nox", "build", ".venv-nox"}
 
 MUTATIONS: list[tuple[str, bool, str]] = []
