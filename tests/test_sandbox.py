@@ -225,3 +225,21 @@ def test_the_run_log_counts_every_command_the_lab_starts(newest, tmp_path, monke
         box.plant_pyc(newest, "mod.py", "PLANTED")
         box.run(newest, ["-c", "import mod"])
     assert log.read_text().splitlines() == [newest.path, newest.path]
+
+
+def test_the_callers_umask_does_not_reach_a_scenario(newest):
+    previous = os.umask(0o077)
+    try:
+        with Sandbox(unprivileged=True) as box:
+            box.write("mod.py", "X = 1\n")
+            seen = box.run(newest, ["-c", "import mod"])
+    finally:
+        os.umask(previous)
+    assert seen.returncode == 0, seen.stderr
+    assert seen.tree.created[newest.cached_path("mod.py")].mode == 0o644
+
+
+def test_strace_strings_are_unescaped():
+    from pycache_lab.observation import strace_strings
+    line = r'AT_FDCWD, "/tmp/t \303\244/x.pyc", O_RDONLY|O_CLOEXEC'
+    assert strace_strings(line) == ["/tmp/t ä/x.pyc"]

@@ -167,3 +167,16 @@ class Observation:
     def printed(self, marker: str) -> bool:
         """Did the run print this marker (for example a planted pyc's)?"""
         return marker in self.stdout.split()
+
+
+def strace_strings(arguments: str) -> list[str]:
+    """The quoted strings (paths) of one strace line's arguments, unescaped.
+
+    strace prints bytes outside printable ASCII as octal escapes (``\\303\\244`` for "ä"), so a
+    sandbox under a TMPDIR with such letters would not match its own paths without this.
+    """
+    import codecs
+    import re
+
+    return [codecs.escape_decode(raw.encode("ascii", "backslashreplace"))[0].decode("utf-8", "replace")
+            for raw in re.findall(r'"((?:[^"\\]|\\.)*)"', arguments)]

@@ -33,6 +33,10 @@ UNPRIVILEGED_UID = 65534  # "nobody" on Debian and most Linux systems
 UNPRIVILEGED_GID = 65534
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 SANDBOX_PREFIX = "pycache-lab-"
+LAB_UMASK = 0o022
+"""The umask of the lab's process, its files and every scenario (unless a run asks for another):
+a caller's umask 077 would otherwise change the modes scenarios observe, and lock the
+unprivileged user out of the files and mount points the lab makes for it."""
 _TOOL_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 DEFAULT_TIMEOUT = 60
 REPO = Path(__file__).resolve().parents[2]
@@ -105,6 +109,7 @@ class Sandbox:
     """One scenario's directory; use as a context manager so it is always removed."""
 
     def __init__(self, unprivileged: bool = False, example: str | None = None):
+        os.umask(LAB_UMASK)  # process-wide, on purpose: the caller's umask must not reach any scenario
         self.root = Path(tempfile.mkdtemp(prefix=SANDBOX_PREFIX))
         self.work = self.root / "work"
         self.lab = self.root / "lab"
