@@ -19,9 +19,10 @@ RUNS = 5
 def test_five_runs_in_a_row_give_identical_results(interpreters):
     chosen = interpreters if trust.FULL else trust._unique([interpreters[0], interpreters[-1]])
     directory = Path(tempfile.mkdtemp(prefix="pycache-trust-flaky-", dir="/tmp"))
+    directory.chmod(0o755)  # the unprivileged user of some scenarios must reach the sandboxes below
     try:
         (directory / "home").mkdir()
-        (directory / "tmp").mkdir()
+        (directory / "tmp").mkdir(mode=0o755)
         runs, seconds = [], []
         for number in range(RUNS):
             out = directory / ("run-%d.json" % number)

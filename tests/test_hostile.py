@@ -57,9 +57,10 @@ def chosen(interpreters):
 def clean(chosen):
     """The clean run every variant is compared with."""
     directory = Path(tempfile.mkdtemp(prefix="pycache-trust-clean-", dir="/tmp"))
+    directory.chmod(0o755)  # the unprivileged user of some scenarios must reach the sandboxes below
     try:
         for sub in ("home", "tmp"):
-            (directory / sub).mkdir()
+            (directory / sub).mkdir(mode=0o755)
         out = directory / "clean.json"
         before = trust.snapshot(trust.ROOT)
         done = trust.run(trust.verify_command(chosen, trust.pages(), out),
