@@ -369,7 +369,7 @@ class Sandbox:
         else:
             for directory in protect:
                 q = shlex.quote(directory)
-                script.append("mount --bind %s %s && mount -o remount,bind,ro %s" % (q, q, q))
+                script.append("mount --bind -o ro %s %s" % (q, q))  # one call: libmount remounts it read-only
             script.append("unset PWD OLDPWD")
             script.extend(set_umask)
             script.append('exec "$@"')
