@@ -102,7 +102,7 @@ AS_USER = ("unprivileged", "other")
 
 def is_witness_file(path: str) -> bool:
     """True for files of the lab's own witnesses (the audit hook and its pyc) rather than the scenario's."""
-    return path.startswith(str(HELPERS) + os.sep) or "/%s" % SANDBOX_PREFIX in path and "/lab/" in path
+    return path.startswith(str(HELPERS) + os.sep) or ("/" + SANDBOX_PREFIX in path and "/lab/" in path)
 
 
 class Sandbox:
@@ -236,7 +236,7 @@ class Sandbox:
         ``trace`` adds ``-v`` (``PYTHONVERBOSE=1`` for raw commands); ``audit`` installs
         audit hooks through a ``sitecustomize`` outside the observed tree (CPython 3.8+, and
         not under ``-E``/``-I``, which ignore ``PYTHONPATH``). ``umask`` (for example ``0o022``)
-        is the file mode creation mask the command starts with (default: the caller's).
+        is the file mode creation mask the command starts with (default: ``LAB_UMASK``, never the caller's).
         ``as_user`` runs this one command as another user than the sandbox's own (see
         ``user_switch``).
         """
