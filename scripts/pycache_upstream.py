@@ -170,15 +170,9 @@ def parse(target: str, title: str, section: str, body: str) -> Proposal:
 # -- results, as the build recorded them ----------------------------------------------------------
 def verdict_runs(claim: dict, keys: list[str]) -> str:
     """'holds on 3.6.15–3.13.0 (9); n/a on 2.7.18': runs of interpreters with the same verdict."""
-    runs: list[tuple[str, list[str]]] = []
-    for key in keys:
-        verdict = claim["results"].get(key)
-        if verdict is None:
-            continue
-        if runs and runs[-1][0] == verdict:
-            runs[-1][1].append(key)
-        else:
-            runs.append((verdict, [key]))
+    from pycache_lab.ledger import neighbours_alike
+
+    runs = neighbours_alike([k for k in keys if k in claim["results"]], lambda key: claim["results"][key])
     return "; ".join("%s on %s" % (verdict, ks[0] if len(ks) == 1 else "%s–%s (%d)" % (ks[0], ks[-1], len(ks)))
                      for verdict, ks in runs)
 

@@ -100,9 +100,9 @@ def check_page(app, doctree) -> None:
         if "raises-exception" in tags and not any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
             logger.warning("%s, code cell %d is tagged raises-exception but raised nothing",
                            docname, number, location=where)
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else source  # unexecuted notebooks keep lines
-        if cell.get("execution_count") is None and source.strip() and not PREVIEW:
+        code = cell.get("source", "")
+        code = "".join(code) if isinstance(code, list) else code  # unexecuted notebooks keep lines
+        if cell.get("execution_count") is None and code.strip() and not PREVIEW:
             logger.warning("%s, code cell %d did not run", docname, number, location=where)
 
 

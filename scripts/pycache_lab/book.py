@@ -117,16 +117,11 @@ class Shown(Markdown):
         self.check = check
         rows = ["**`%s`**: %s" % (check.claim.id, check.claim.statement), "",
                 "| interpreters | observed | verdict |", "|---|---|---|"]
-        groups: list[tuple[tuple, list[Interpreter]]] = []
-        for result in check.results:
-            shown = (show_value(result.observed, result.interpreter) if result.verdict != claims.NOT_APPLICABLE
-                     else "does not apply", result.verdict)
-            if groups and groups[-1][0] == shown:
-                groups[-1][1].append(result.interpreter)
-            else:
-                groups.append((shown, [result.interpreter]))
-        for (observed, verdict), group in groups:
-            rows.append("| %s | %s | %s |" % (_version_span(group), observed, verdict))
+        groups = ledger.neighbours_alike(check.results, lambda result: (
+            show_value(result.observed, result.interpreter) if result.verdict != claims.NOT_APPLICABLE
+            else "does not apply", result.verdict))
+        for (observed, verdict), results in groups:
+            rows.append("| %s | %s | %s |" % (_version_span([r.interpreter for r in results]), observed, verdict))
         super().__init__("\n".join(rows))
 
     def _repr_markdown_(self) -> str:

@@ -56,21 +56,25 @@ def merge(directory: str | os.PathLike) -> tuple[dict, list[str]]:
     return {"interpreters": ordered, "claims": claims}, problems
 
 
+def neighbours_alike(items, render) -> list[tuple]:
+    """``items`` in order, those next to each other that render alike merged: [(shown, [items])]."""
+    runs: list[tuple] = []
+    for item in items:
+        shown = render(item)
+        if runs and runs[-1][0] == shown:
+            runs[-1][1].append(item)
+        else:
+            runs.append((shown, [item]))
+    return runs
+
+
 def runs_of(claim: dict, keys: list[str], render) -> str:
     """One claim's results in short: interpreters next to each other that show the same merged.
 
     ``render(key)`` gives the text for one interpreter; the result reads
     ``'2.7.18: x; 3.6.15–3.13.0: y'``, or just ``'x'`` when every interpreter showed the same.
     """
-    runs: list[tuple[str, list[str]]] = []
-    for key in keys:
-        if key not in claim["results"]:
-            continue
-        shown = render(key)
-        if runs and runs[-1][0] == shown:
-            runs[-1][1].append(key)
-        else:
-            runs.append((shown, [key]))
+    runs = neighbours_alike([k for k in keys if k in claim["results"]], render)
     if len(runs) == 1:
         return runs[0][0]
     return "; ".join("%s: %s" % (ks[0] if len(ks) == 1 else "%s–%s" % (ks[0], ks[-1]), shown) for shown, ks in runs)
