@@ -69,7 +69,15 @@ def test_the_patch_points_the_copy_into_the_root(tmp_path):
     libc.write_bytes(b"")
     (tmp_path / "usr" / "lib" / "python3.15").mkdir()
     loader = debian.loader_of(tmp_path, "/lib64/ld-linux-x86-64.so.2")
-    assert loader == str(tmp_path) + "/lib64/ld-linux-x86-64.so.2"
+    assert loader == str(tmp_path) + "/lib64/ld-linux-x86-64.so.2"   # no such file: taken as given
+    (tmp_path / "usr" / "lib64").mkdir()
+    (tmp_path / "usr" / "lib64" / "ld-linux-x86-64.so.2").write_bytes(b"")
+    (tmp_path / "lib64").symlink_to("usr/lib64")                     # merged /usr
+    loader = debian.loader_of(tmp_path, "/lib64/ld-linux-x86-64.so.2")
+    assert loader == str(tmp_path / "usr" / "lib64" / "ld-linux-x86-64.so.2")
+    (tmp_path / "lib64").unlink()
+    (tmp_path / "lib64").symlink_to("/lib64")                        # leads out of the root: not followed
+    assert debian.loader_of(tmp_path, "/lib64/ld-linux-x86-64.so.2") == str(tmp_path) + "/lib64/ld-linux-x86-64.so.2"
     assert debian.library_dirs(tmp_path) == [str(libc.parent)]
     assert debian.patch_command(Path("/r/usr/local/bin/python3.15"), loader, [str(libc.parent)]) == [
         "patchelf", "--set-interpreter", loader, "--force-rpath", "--set-rpath", str(libc.parent),

@@ -107,8 +107,12 @@ def missing_packages(root: Path, wanted: list[str]) -> list[str]:
 
 
 def loader_of(root: Path, elf_interpreter: str) -> str:
-    """The root's own dynamic loader for a binary whose PT_INTERP is ``elf_interpreter``."""
-    return str(root) + "/" + elf_interpreter.lstrip("/")
+    """The root's own dynamic loader for a binary whose PT_INTERP is ``elf_interpreter``, by its
+    path under ``usr`` when the root's ``/lib64`` is a symlink (merged /usr): scenarios run by
+    another user see only the installation (``usr``) inside folders closed to others."""
+    given = str(root) + "/" + elf_interpreter.lstrip("/")
+    real, inside = os.path.realpath(given), os.path.realpath(str(root)) + "/"
+    return real if real.startswith(inside) else given
 
 
 def library_dirs(root: Path) -> list[str]:
