@@ -187,3 +187,12 @@ def test_a_debian_build_says_so_in_its_label(interpreters):
                                 capture_output=True, text=True).stdout.strip()
         assert (py.build != "") == (scheme == "True"), py.label
         assert ("'s build, " in py.label) == bool(py.build)
+
+
+def test_a_check_of_a_missing_root_says_what_is_missing_and_changes_nothing(tmp_path, capsys):
+    installer = load_installer()
+    status = installer.main(["--check", "--cache", str(tmp_path)])
+    said = capsys.readouterr().out
+    assert status == 2
+    assert "lacks python3.14, python3.15, python3.15-doc" in said
+    assert list(tmp_path.iterdir()) == []
