@@ -196,3 +196,15 @@ def test_a_check_of_a_missing_root_says_what_is_missing_and_changes_nothing(tmp_
     assert status == 2
     assert "lacks python3.14, python3.15, python3.15-doc" in said
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cache_this_caller_cannot_read_is_passed_over(tmp_path, monkeypatch):
+    """Another user's cache (mode 0700) raises PermissionError on listing; discovery goes on."""
+    (debian.suite_root(tmp_path, "sid") / debian.HOST_BIN).mkdir(parents=True)
+    assert debian.roots(tmp_path) == [debian.suite_root(tmp_path, "sid")]
+
+    def refused(self):
+        raise PermissionError(13, "Permission denied", str(self))
+    monkeypatch.setattr(Path, "iterdir", refused)
+    assert debian.roots(tmp_path) == []
+    assert debian.host_interpreters(debian.suite_root(tmp_path, "sid")) == []

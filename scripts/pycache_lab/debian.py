@@ -55,18 +55,20 @@ def debs_dir(cache: Path) -> Path:
 
 def roots(cache: Path) -> list[Path]:
     """Every unpacked suite in the cache (those with a ``usr/local/bin``), by name."""
-    base = cache / "debian"
-    if not base.is_dir():
+    try:
+        entries = list((cache / "debian").iterdir())
+    except OSError:  # none yet, or another user's cache that this caller cannot read
         return []
-    return sorted(p for p in base.iterdir() if p.name != "debs" and (p / HOST_BIN).is_dir())
+    return sorted(p for p in entries if p.name != "debs" and (p / HOST_BIN).is_dir())
 
 
 def host_interpreters(root: Path) -> list[Path]:
     """The patched copies in one root, ``python3.X`` only (the root's own binaries do not run here)."""
-    folder = root / HOST_BIN
-    if not folder.is_dir():
+    try:
+        entries = list((root / HOST_BIN).iterdir())
+    except OSError:
         return []
-    found = [p for p in folder.iterdir() if re.match(r"^python3\.\d+$", p.name) and p.is_file()]
+    found = [p for p in entries if re.match(r"^python3\.\d+$", p.name) and p.is_file()]
     return sorted(found, key=lambda p: int(p.name.split(".")[1]))
 
 
