@@ -51,13 +51,14 @@ elif os.environ.get("PYCACHE_BOOK_PREVIEW") == "off":  # scripts/bench.py: what 
     nb_execution_mode = "off"
 
 # -- Links into CPython's documentation, offline first ------------------------------------------
-# With Debian's python3.11-doc, links point at the 3.11 docs the local inventory describes (its
-# anchors, e.g. `-v`'s, differ from the newest docs'); without it, at /3/ with the online inventory.
-_LOCAL_INVENTORY = "/usr/share/doc/python3.11/html/objects.inv"
-if os.path.exists(_LOCAL_INVENTORY):
-    intersphinx_mapping = {"python": ("https://docs.python.org/3.11", (_LOCAL_INVENTORY, None))}
-else:
-    intersphinx_mapping = {"python": ("https://docs.python.org/3", None)}
+# The newest CPython inventory on disk (search order in scripts/pycache_lab/inventory.py: the file
+# named by $PYCACHE_BOOK_INVENTORY, the python3.X-doc of the Debian roots that
+# scripts/install_pythons.py unpacked, then this machine's /usr/share/doc/python3.X), so roles for
+# options only the newest CPython has resolve; links then point at that version's docs. Without
+# any, the online inventory of docs.python.org/3.
+from pycache_lab import inventory as _inventory  # noqa: E402
+
+intersphinx_mapping = {"python": _inventory.intersphinx_target()}
 intersphinx_timeout = 10
 
 # -- HTML ----------------------------------------------------------------------------------------

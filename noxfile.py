@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import nox
 
@@ -66,6 +67,13 @@ def bench(session: nox.Session) -> None:
     """Benchmark the build and the lab into build/bench.json: `nox -s bench -- [--runs N] [--quick]`."""
     _install(session)
     session.run("python", "scripts/bench.py", *session.posargs)
+
+
+@nox.session(python=False, default=False)
+def pythons(session: nox.Session) -> None:
+    """Install Debian's CPython 3.14 and 3.15 where the book finds them (needs root, debootstrap
+    and patchelf; about 3 minutes the first time, seconds after): `nox -s pythons -- [--check]`."""
+    session.run(sys.executable, "scripts/install_pythons.py", *session.posargs, external=True)
 
 
 @nox.session(python=BUILD_PYTHON, default=False)

@@ -4,8 +4,8 @@
 
 Each ``.rst`` file written by the book build (one per CPython page) becomes a page of a throw-away
 Sphinx project that knows CPython's extra markup (``impl-detail``, ``:source:``, ``:gh:``) and
-resolves references against CPython's own inventory (offline first, through Debian's
-``python3.11-doc``). The project is built with ``-W -n``: any warning, such as an unknown role or a
+resolves references against CPython's own inventory (offline first: the newest one on disk, in
+the search order of ``pycache_lab/inventory.py``). The project is built with ``-W -n``: any warning, such as an unknown role or a
 reference to an option that does not exist, fails the check. Exit status: Sphinx's.
 """
 from __future__ import annotations
@@ -19,7 +19,10 @@ import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCAL_INVENTORY = "/usr/share/doc/python3.11/html/objects.inv"
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.dont_write_bytecode = True
+
+from pycache_lab import inventory  # noqa: E402
 
 CONF = textwrap.dedent('''
     """A project with CPython's documentation markup, for checking proposed text."""
@@ -30,9 +33,7 @@ CONF = textwrap.dedent('''
     project = "proposed CPython documentation"
     extensions = ["sphinx.ext.intersphinx", "sphinx.ext.extlinks"]
     nitpicky = True
-    _local = {inventory!r}
-    intersphinx_mapping = {{"python": ("https://docs.python.org/3",
-                                       (_local if os.path.exists(_local) else None, None))}}
+    intersphinx_mapping = {{"python": {target!r}}}
     intersphinx_disabled_reftypes = []
     extlinks = {{"source": ("https://github.com/python/cpython/blob/main/%s", "%s"),
                  "gh": ("https://github.com/python/cpython/issues/%s", "gh-%s"),
@@ -69,7 +70,7 @@ def make_project(upstream: Path, project: Path) -> list[str]:
         names.append(rst.stem)
     index = ["Proposals", "=========", "", ".. toctree::", ""] + ["   " + n for n in names]
     (project / "index.rst").write_text("\n".join(index) + "\n", encoding="utf-8")
-    (project / "conf.py").write_text(CONF.format(inventory=LOCAL_INVENTORY), encoding="utf-8")
+    (project / "conf.py").write_text(CONF.format(target=inventory.intersphinx_target()), encoding="utf-8")
     return names
 
 

@@ -29,7 +29,7 @@ def test_a_drift_names_claim_interpreter_expected_and_observed(interpreters, mon
     message = str(caught.value)
     assert "wrong-version" in message
     for py in interpreters:
-        assert "CPython %s (%s): expected '2.6', observed %r" % (py.version, py.path, py.version) in message
+        assert "%s: expected '2.6', observed %r" % (py.label, py.version) in message
     fragment = json.loads((tmp_path / "a-page.json").read_text())
     assert fragment["claims"][0]["results"] == {py.key: "drifts" for py in interpreters}
 

@@ -115,10 +115,13 @@ def startup_pycs(extra: dict) -> list[str]:
 
 @pytest.fixture(scope="module")
 def system_python(interpreters):
-    """An interpreter an unprivileged user can run (/root/.pyenv is not reachable for it)."""
-    usable = [py for py in interpreters if not py.path.startswith("/root/")]
+    """An interpreter an unprivileged user can run: no folder on its way is closed to others
+    (pyenv's versions and the Debian roots in root's HOME, mode 0700, are not reachable)."""
+    from pycache_lab.sandbox import _blocking_ancestors
+    usable = [py for py in interpreters
+              if not _blocking_ancestors(py.path) and not _blocking_ancestors(os.path.realpath(py.path))]
     if not usable:
-        pytest.skip("no interpreter outside /root for the unprivileged caller")
+        pytest.skip("no interpreter that other users can reach, for the unprivileged caller")
     return usable[0]
 
 

@@ -56,7 +56,8 @@ def test_a_named_program_that_is_not_a_working_cpython_is_reported_by_name(tmp_p
 
 def test_discovery_says_what_it_passed_over(tmp_path):
     fake = fake_python(tmp_path, "python3", "exit 1")
-    found = discover({"PATH": str(tmp_path), "PYENV_ROOT": str(tmp_path / "no-pyenv")})
+    found = discover({"PATH": str(tmp_path), "PYENV_ROOT": str(tmp_path / "no-pyenv"),
+                      "PYCACHE_BOOK_CACHE": str(tmp_path / "no-cache")})
     assert found.interpreters == []
     assert [path for path, _ in found.passed_over] == [str(fake)]
     assert "passed over" in found.describe()
@@ -66,6 +67,7 @@ def test_a_venv_is_the_same_installation_as_its_base(tmp_path, newest):
     import subprocess
     subprocess.run([newest.path, "-m", "venv", "--without-pip", str(tmp_path / "venv")], check=True)
     path = os.pathsep.join([str(tmp_path / "venv" / "bin"), os.path.dirname(newest.path)])
-    found = discover({"PATH": path, "PYENV_ROOT": str(tmp_path / "no-pyenv")})
+    found = discover({"PATH": path, "PYENV_ROOT": str(tmp_path / "no-pyenv"),
+                      "PYCACHE_BOOK_CACHE": str(tmp_path / "no-cache")})
     same = [py for py in found.interpreters if py.version == newest.version]
     assert len(same) == 1 and not same[0].in_venv

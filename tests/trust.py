@@ -1,8 +1,8 @@
 """Shared by the trust suites (hostile callers, mutations, flakiness, clean failure).
 
 Scale: ``PYCACHE_BOOK_TRUST=full`` (set by ``nox -s hostile``) runs every page on a
-representative set of interpreters (2.7, 3.6, 3.8, Debian's 3.11, the newest) and the whole claim
-set on every interpreter for the flakiness check; without it (``nox -s tests``, CI) the suites
+representative set of interpreters (2.7, 3.6, 3.8, the oldest distribution's build such as Debian's
+3.11, the newest) and the whole claim set on every interpreter for the flakiness check; without it (``nox -s tests``, CI) the suites
 run on the oldest and the newest interpreter only, and the hostile variants on two pages.
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ def representative(interpreters: list) -> list:
     chosen = [interpreters[0], interpreters[-1]]
     for short in ("3.6", "3.8"):
         chosen += [py for py in interpreters if py.short == short][:1]
-    chosen += [py for py in interpreters if py.short == "3.11" and py.path.startswith("/usr/")][:1]
+    chosen += [py for py in interpreters if py.build and py not in chosen][:1]  # a distribution's build
     return sorted(_unique(chosen), key=lambda py: py.version_info)
 
 

@@ -251,7 +251,8 @@ def fill(app, doctree, fromdoc: str) -> None:
         about = nodes.bullet_list()
         for record in data["interpreters"]:
             item = nodes.list_item()
-            item += nodes.paragraph(text="CPython %s: %s" % (record["version"], record["path"]))
+            whose = " (%s's build)" % record["build"] if record.get("build") else ""
+            item += nodes.paragraph(text="CPython %s%s: %s" % (record["version"], whose, record["path"]))
             about += item
         built = nodes.paragraph(text="Built %s on %s (%s); interpreters:" % (
             datetime.date.today().isoformat(), platform.platform(terse=True), platform.machine()))

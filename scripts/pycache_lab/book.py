@@ -70,8 +70,9 @@ class Book:
         """Which interpreters produced this page's evidence."""
         rows = ["| interpreter | cache tag | magic |", "|---|---|---|"]
         for py in self.interpreters:
-            rows.append("| CPython %s `%s` | %s | `%s` |"
-                        % (py.version, py.path, "`%s`" % py.cache_tag if py.cache_tag else "none", py.magic))
+            whose = " (%s's build)" % py.build if py.build else ""
+            rows.append("| CPython %s%s `%s` | %s | `%s` |"
+                        % (py.version, whose, py.path, "`%s`" % py.cache_tag if py.cache_tag else "none", py.magic))
         return Markdown("\n".join(rows))
 
 

@@ -2,8 +2,9 @@
 
 ``PYCACHE_BOOK_PYTHONS`` (paths separated by ``os.pathsep``) names exactly the interpreters to
 use; every one of them must exist and run, or discovery fails naming each that did not. Without
-it, discovery looks at every ``python*`` on PATH and under pyenv's ``versions`` folder. Nothing
-is dropped silently: candidates that were passed over are listed with the reason.
+it, discovery looks at every ``python*`` on PATH, under pyenv's ``versions`` folder and in the
+Debian roots that ``scripts/install_pythons.py`` unpacked (``pycache_lab.debian``). Nothing is
+dropped silently: candidates that were passed over are listed with the reason.
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
+
+from . import debian
 
 ENV_VAR = "PYCACHE_BOOK_PYTHONS"
 HELPERS = Path(__file__).resolve().parent / "helpers"
@@ -41,10 +44,13 @@ class Interpreter:
     base_prefix: str = ""
     in_venv: bool = False
     key: str = ""
+    build: str = ""
 
     @property
     def label(self) -> str:
-        return "CPython %s (%s)" % (self.version, self.path)
+        """``CPython 3.14.10 (Debian's build, /path/python3.14)``: whose build, where."""
+        whose = "%s's build, " % self.build if self.build else ""
+        return "CPython %s (%s%s)" % (self.version, whose, self.path)
 
     @property
     def short(self) -> str:
@@ -83,7 +89,8 @@ class Discovery:
     named: bool = False
 
     def describe(self) -> str:
-        how = "named in %s" % ENV_VAR if self.named else "discovered on PATH and under pyenv"
+        how = ("named in %s" % ENV_VAR if self.named
+               else "discovered on PATH, under pyenv and in the Debian roots")
         lines = ["%d interpreter(s), %s:" % (len(self.interpreters), how)]
         lines += ["  %s" % py.label for py in self.interpreters]
         for path, why in self.passed_over:
@@ -131,6 +138,7 @@ def probe(path: str) -> Interpreter:
         base_prefix=info["base_prefix"],
         in_venv=info["in_venv"],
         key=info["version"],
+        build=info.get("build", ""),
     )
 
 
@@ -161,6 +169,11 @@ def _candidates_in_pyenv(root: Path) -> list[str]:
                     found.append(str(exe))
                     break
     return found
+
+
+def _candidates_in_debian_roots(cache: Path) -> list[str]:
+    """The patched copies of scripts/install_pythons.py, in every suite it unpacked."""
+    return [str(exe) for root in debian.roots(cache) for exe in debian.host_interpreters(root)]
 
 
 def _probe_all(paths: Sequence[str]) -> list[tuple[str, object]]:
@@ -209,7 +222,9 @@ def discover(environ: Mapping[str, str] | None = None) -> Discovery:
     shims = str(root / "shims")
     passed_over: list[tuple[str, str]] = []
     candidates = []
-    for path in _candidates_on_path(environ.get("PATH", "")) + _candidates_in_pyenv(root):
+    found = (_candidates_on_path(environ.get("PATH", "")) + _candidates_in_pyenv(root)
+             + _candidates_in_debian_roots(debian.cache_dir(environ)))
+    for path in found:
         if path.startswith(shims + os.sep):
             passed_over.append((path, "a pyenv shim; the versions it dispatches to are probed directly"))
         elif path not in candidates:

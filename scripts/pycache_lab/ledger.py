@@ -14,8 +14,8 @@ ENV_VAR = "PYCACHE_BOOK_LEDGER_DIR"
 
 
 def interpreter_records(interpreters) -> list[dict]:
-    return [{"version": py.key, "path": py.path, "cache_tag": py.cache_tag, "magic": py.magic}
-            for py in interpreters]
+    return [{"version": py.key, "path": py.path, "cache_tag": py.cache_tag, "magic": py.magic,
+             "build": py.build} for py in interpreters]
 
 
 def write_fragment(directory: str | os.PathLike, page: str, interpreters, records: Iterable[dict]) -> Path:

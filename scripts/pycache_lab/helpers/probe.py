@@ -30,6 +30,29 @@ def install_dirs():
     return sorted(d for d in dirs if os.path.isdir(d))
 
 
+def build():
+    """Whose build this is: a distribution that patched CPython (Debian adds its own install
+    scheme, ``deb_system``, to sysconfig), named by the os-release file of the tree the
+    installation lies in; "" for an upstream build (pyenv, python.org, setup-python)."""
+    try:
+        import sysconfig
+        if "deb_system" not in sysconfig.get_scheme_names():
+            return ""
+    except Exception:
+        return ""
+    prefix = os.path.realpath(getattr(sys, "base_prefix", sys.prefix))
+    top = os.path.dirname(prefix) if os.path.basename(prefix) == "usr" else prefix
+    for name in ("usr/lib/os-release", "etc/os-release"):
+        try:
+            with open(os.path.join(top, name)) as handle:
+                for line in handle:
+                    if line.startswith("ID="):
+                        return line[3:].strip().strip("\"'").capitalize()
+        except (IOError, OSError):
+            continue
+    return "Debian"
+
+
 info = {
     "executable": os.path.realpath(sys.executable),
     "version": platform.python_version(),
@@ -40,5 +63,6 @@ info = {
     "base_prefix": os.path.realpath(getattr(sys, "base_prefix", sys.prefix)),
     "in_venv": getattr(sys, "base_prefix", sys.prefix) != sys.prefix,
     "install_dirs": install_dirs(),
+    "build": build(),
 }
 sys.stdout.write(json.dumps(info) + "\n")
