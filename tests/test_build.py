@@ -204,3 +204,36 @@ def test_claim_role_with_an_unknown_claim_fails_the_build(tmp_path):
     status, output, _ = build(tmp_path, pages)
     assert status != 0, output
     assert "{claim} role: no claim 'no-such-claim'" in output, output
+
+
+def rule_table_page(rows: str) -> str:
+    return (claim_page("good", "lambda py: [py.cached_path('mod.py')]")
+            + "\n:::{rule-table}\n| You run | Written | Claims |\n|---|---|---|\n" + rows + ":::\n")
+
+
+def test_a_rule_table_whose_rows_cite_claims_builds(tmp_path, newest):
+    page = rule_table_page("| `import mod` | its cache file | {claim}`import-writes-a-pyc` |\n")
+    status, output, out = build(tmp_path, {"good": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status == 0, output
+    assert 'href="#claim-import-writes-a-pyc"' in (out / "html" / "good.html").read_text()
+
+
+def test_a_rule_table_row_without_a_claim_fails_the_build_naming_page_and_row(tmp_path, newest):
+    page = rule_table_page("| `import mod` | its cache file | {claim}`import-writes-a-pyc` |\n"
+                           "| `python app.py` | nothing for app | |\n")
+    status, output, _ = build(tmp_path, {"good": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status != 0, output
+    assert "good: rule table row 2 ('python app.py') cites no claim" in output, output
+
+
+def test_a_rule_table_row_with_an_unknown_claim_fails_the_build(tmp_path, newest):
+    page = rule_table_page("| `import mod` | its cache file | {claim}`no-such-claim` |\n")
+    status, output, _ = build(tmp_path, {"good": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status != 0 and "{claim} role: no claim 'no-such-claim'" in output, output
+
+
+def test_an_opening_table_outside_a_rule_table_fails_the_build(tmp_path, newest):
+    page = FRONT + "# Page\n\n| You run | Written |\n|---|---|\n| `import mod` | its cache file |\n\n## Later\n"
+    status, output, _ = build(tmp_path, {"page": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status != 0, output
+    assert "page: the opening table with 1 rows is not a rule-table" in output, output
