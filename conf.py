@@ -25,6 +25,7 @@ extensions = [
     "pycache_book",
     "pycache_ledger_pages",
     "pycache_rule_tables",
+    "pycache_verdicts",
     "pycache_upstream_pages",
 ]
 
