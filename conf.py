@@ -24,6 +24,8 @@ extensions = [
     "sphinx.ext.graphviz",
     "pycache_book",
     "pycache_ledger_pages",
+    "pycache_rule_tables",
+    "pycache_verdicts",
     "pycache_upstream_pages",
 ]
 

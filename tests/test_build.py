@@ -204,3 +204,73 @@ def test_claim_role_with_an_unknown_claim_fails_the_build(tmp_path):
     status, output, _ = build(tmp_path, pages)
     assert status != 0, output
     assert "{claim} role: no claim 'no-such-claim'" in output, output
+
+
+def rule_table_page(rows: str) -> str:
+    return (claim_page("good", "lambda py: [py.cached_path('mod.py')]")
+            + "\n:::{rule-table}\n| You run | Written | Claims |\n|---|---|---|\n" + rows + ":::\n")
+
+
+def test_a_rule_table_whose_rows_cite_claims_builds(tmp_path, newest):
+    page = rule_table_page("| `import mod` | its cache file | {claim}`import-writes-a-pyc` |\n")
+    status, output, out = build(tmp_path, {"good": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status == 0, output
+    assert 'href="#claim-import-writes-a-pyc"' in (out / "html" / "good.html").read_text()
+
+
+def test_a_rule_table_row_without_a_claim_fails_the_build_naming_page_and_row(tmp_path, newest):
+    page = rule_table_page("| `import mod` | its cache file | {claim}`import-writes-a-pyc` |\n"
+                           "| `python app.py` | nothing for app | |\n")
+    status, output, _ = build(tmp_path, {"good": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status != 0, output
+    assert "good: rule table row 2 ('python app.py') cites no claim" in output, output
+
+
+def test_a_rule_table_row_with_an_unknown_claim_fails_the_build(tmp_path, newest):
+    page = rule_table_page("| `import mod` | its cache file | {claim}`no-such-claim` |\n")
+    status, output, _ = build(tmp_path, {"good": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status != 0 and "{claim} role: no claim 'no-such-claim'" in output, output
+
+
+def test_an_opening_table_outside_a_rule_table_fails_the_build(tmp_path, newest):
+    page = FRONT + "# Page\n\n| You run | Written |\n|---|---|\n| `import mod` | its cache file |\n\n## Later\n"
+    status, output, _ = build(tmp_path, {"page": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status != 0, output
+    assert "page: the opening table with 1 rows is not a rule-table" in output, output
+
+
+def verdict_page(says: str) -> str:
+    """A myth-like claim: does the write-up's prediction (``says``) match what the import wrote?"""
+    return FRONT + "# Myths\n\n```{code-cell} python3\n" + textwrap.dedent("""\
+        from pycache_lab import Sandbox
+        from pycache_lab.book import Book, Markdown
+        from pycache_lab.verdicts import judge
+        book = Book("myths")
+
+        def written(py):
+            with Sandbox() as box:
+                box.write("mod.py", "X = 1\\n")
+                return box.run(py, ["-c", "import mod"]).pycs_written
+
+        says = %s
+        book.claim("myth-import-writes-nothing", "Importing a module writes its cache file.",
+                   observe=lambda py: {"write-up": judge(written(py), says(py))},
+                   expect=lambda py: {"write-up": judge([py.cached_path("mod.py")], says(py))})
+        Markdown(":::{rule-table}\\n| claim | verdict |\\n|---|---|\\n"
+                 "| importing writes nothing | {verdict}`myth-import-writes-nothing` {claim}`here <myth-import-writes-nothing>` |\\n:::")
+        ```
+        """) % says
+
+
+@pytest.mark.parametrize("says, verdict", [("lambda py: []", "false"),
+                                           ("lambda py: [py.cached_path('mod.py')]", "true")])
+def test_a_myth_verdict_is_computed_from_the_claims_results(tmp_path, newest, says, verdict):
+    status, output, out = build(tmp_path, {"myths": verdict_page(says)}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status == 0, output
+    assert '<strong class="pycache-verdict">%s</strong>' % verdict in (out / "html" / "myths.html").read_text()
+
+
+def test_a_verdict_of_an_unknown_claim_fails_the_build(tmp_path, newest):
+    page = claim_page("good", "lambda py: [py.cached_path('mod.py')]") + "\nVerdict: {verdict}`myth-nothing`\n"
+    status, output, _ = build(tmp_path, {"good": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status != 0 and "{verdict} role: no claim 'myth-nothing'" in output, output
