@@ -204,3 +204,67 @@ def test_claim_role_with_an_unknown_claim_fails_the_build(tmp_path):
     status, output, _ = build(tmp_path, pages)
     assert status != 0, output
     assert "{claim} role: no claim 'no-such-claim'" in output, output
+
+
+BROKEN_SCENARIO = FRONT + "# Page\n\n```{code-cell} python3\n" + textwrap.dedent("""\
+    from pycache_lab import Book
+    book = Book("broken")
+
+    @book.scenario
+    def breaks(box, py):
+        box.write("mod.py", "X = 1\\n")
+        run = box.run(py, "-c 'import mod'")
+        if py is book.newest:  # as if CPython had changed enough to break the scenario's own code
+            box.read("no-such-file")
+        return run
+    breaks
+    ```
+
+    ```{code-cell} python3
+    book.claim("import-writes-its-pyc", "Importing a module writes its cache file.",
+               observe=lambda py: breaks[py].pycs_written, expect=lambda py: [py.cached_path("mod.py")])
+    ```
+
+    ```{code-cell} python3
+    book.claim("import-returns-zero", "The import succeeds.", observe=lambda py: breaks[py].returncode, expect=0)
+    ```
+    """)
+
+
+def test_a_scenario_failure_drifts_by_name_and_the_build_ends_with_every_drift(tmp_path, interpreters):
+    chosen = [interpreters[0], interpreters[-1]]
+    env = {"PYCACHE_BOOK_PYTHONS": os.pathsep.join(py.path for py in chosen)}
+    status, output, out = build(tmp_path, {"broken": BROKEN_SCENARIO, "good": claim_page("good", "[]")}, env=env)
+    assert status == 1, output
+    assert "Traceback" not in output and "Sphinx parallel build error" not in output, output
+    newest, oldest = chosen[-1], chosen[0]
+    failure = ("the scenario failed: FileNotFoundError: [Errno 2] No such file or directory: "
+               "'<work>/no-such-file' (broken, scenario breaks)")
+    assert output.strip().splitlines()[-5:] == [
+        "3 claims on 2 interpreter(s): 2 holds, 4 drifts, 0 n/a",
+        "claim 'import-writes-its-pyc' drifts on CPython %s (%s): expected %r, observed %r"
+        % (newest.key, newest.path, [newest.cached_path("mod.py")], failure),
+        "claim 'import-returns-zero' drifts on CPython %s (%s): expected 0, observed %r" % (newest.key, newest.path, failure),
+    ] + ["claim 'import-writes-a-pyc' drifts on CPython %s (%s): expected [], observed %r"
+         % (py.key, py.path, [py.cached_path("mod.py")]) for py in chosen]
+    ledger = json.loads((out / "claims.json").read_text())
+    by_id = {c["id"]: c for c in ledger["claims"]}
+    assert by_id["import-returns-zero"]["results"] == {oldest.key: "holds", newest.key: "drifts"}
+    assert by_id["import-returns-zero"]["observed"][newest.key] == failure
+    report = (out / "drifts.md").read_text()
+    assert "## CPython %s (`%s`): 3 drift(s)" % (newest.key, newest.path) in report
+    assert "## CPython %s (`%s`): 1 drift(s)" % (oldest.key, oldest.path) in report
+    assert "| `import-returns-zero` | broken |" in report
+    html = (out / "html" / "broken.html").read_text()
+    assert "drifts" in html and "the scenario failed: FileNotFoundError" in html
+
+    # The self-check on the same pages sees exactly the build's claims: ids, verdicts, observed values.
+    verify = subprocess.run([sys.executable, str(ROOT / "scripts" / "verify_claims.py"), "--docs",
+                             str(tmp_path / "docs"), "--json", str(tmp_path / "verify.json")]
+                            + [a for py in chosen for a in ("--python", py.path)],
+                            capture_output=True, text=True, timeout=600)
+    assert verify.returncode == 1, verify.stdout + verify.stderr
+    checked = json.loads((tmp_path / "verify.json").read_text())
+    assert [(c["id"], c["results"], c["observed"]) for c in checked["claims"]] == \
+           [(c["id"], c["results"], c["observed"]) for c in ledger["claims"]]
+    assert verify.stdout.strip().splitlines()[-5:] == output.strip().splitlines()[-5:]
