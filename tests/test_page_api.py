@@ -107,3 +107,11 @@ def test_one_strace_reader():
     assert [str(c) for c in calls] == ["open __pycache__/mod.cpython-312.pyc.4242 O_WRONLY|O_CREAT|O_EXCL",
                                        "rename a -> b (EACCES)"]
     assert calls[0].writes and not calls[1].writes
+
+
+def test_an_expectation_computed_from_a_failed_scenario_drifts(book):
+    breaks = scenario_that_breaks_on_the_newest(book)
+    shown = book.claim("expects-from-a-broken-scenario", "An expectation that reads a broken scenario.",
+                       observe=lambda py: 0, expect=lambda py: breaks[py].returncode)
+    verdicts = {r.interpreter.key: r.verdict for r in shown.check.results}
+    assert verdicts.pop(book.newest.key) == "drifts" and set(verdicts.values()) <= {"holds"}

@@ -146,10 +146,27 @@ def observe_one(claim: Claim, py: Interpreter) -> Any:
         return found if found is not None else (seen[0] if seen else observed)
 
 
+def expect_one(claim: Claim, py: Interpreter) -> Any:
+    """``claim.expected_for(py)``; an expectation computed from a failed scenario is that failure."""
+    from .sandbox import LabError
+
+    with watching() as seen:
+        try:
+            expected = claim.expected_for(py)
+        except LabError:
+            raise
+        except Exception as error:
+            return seen[0] if seen else Failed.from_exception(error, claim.page, "claim %s, its expectation" % claim.id)
+        found = first_failed(expected)
+        return found if found is not None else (seen[0] if seen else expected)
+
+
 def check(claim: Claim, interpreters: Sequence[Interpreter], workers: int | None = None) -> ClaimCheck:
     """Observe every interpreter (in parallel) and compare; never raises for a drift."""
     def one(py: Interpreter) -> Result:
-        expected = claim.expected_for(py)
+        expected = expect_one(claim, py)
+        if is_failed(expected):
+            return Result(py, DRIFTS, expected, expected)
         if expected is NA:
             return Result(py, NOT_APPLICABLE, expected)
         observed = observe_one(claim, py)
