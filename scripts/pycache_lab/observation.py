@@ -285,10 +285,11 @@ def parse_strace(text: str, relative) -> list[Syscall]:
         if not match:
             continue
         arguments = match.group("args")
-        paths = tuple(relative(p) or show_work(p) for p in strace_strings(arguments))
+        name = _CALL_NAMES.get(match.group("call"), match.group("call"))
+        strings = strace_strings(arguments)[:1 if name.startswith("exec") else None]  # not argv, environ
+        paths = tuple(relative(p) or show_work(p) for p in strings)
         if not paths:
             continue
-        name = _CALL_NAMES.get(match.group("call"), match.group("call"))
         flags = tuple(f for f in _FLAGS if re.search(r"\b%s\b" % f, arguments)) if name == "open" else ()
         calls.append(Syscall(name, paths, flags, match.group("errno") or ""))
     return calls
