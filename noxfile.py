@@ -1,6 +1,7 @@
 """Sessions of pycache-book. `nox -s docs` builds the book; `nox -s tests` runs every check."""
 from __future__ import annotations
 
+import tempfile
 
 import nox
 
@@ -51,10 +52,10 @@ def lint(session: nox.Session) -> None:
     """ruff over the lab, the tools, the extensions, the tests and the code cells of the pages."""
     session.install("-r", "requirements-lint.txt")
     session.run("ruff", "check", "scripts", "docs/_ext", "tests", "noxfile.py", "conf.py")
-    cells = session.create_tmp() + "/page-cells"
-    session.run("python", "scripts/page_cells.py", cells)
-    # a notebook imports where it needs to and ends cells with an expression to show it
-    session.run("ruff", "check", "--config", "pyproject.toml", "--extend-ignore", "E402", cells)
+    with tempfile.TemporaryDirectory(prefix="page-cells-") as cells:  # outside .nox/, which ruff excludes
+        session.run("python", "scripts/page_cells.py", cells)
+        # a notebook imports where it needs to, and ends a cell with an expression to show it
+        session.run("ruff", "check", "--config", "pyproject.toml", "--extend-ignore", "E402", cells)
 
 
 @nox.session(python=BUILD_PYTHON, default=False)
