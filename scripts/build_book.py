@@ -64,7 +64,7 @@ def report_drifts(build: Path, status: int) -> int:
     found = drifts.lines(data)
     sys.stdout.flush()
     print("\n" + drifts.report(data), flush=True)
-    return status or (1 if found else 0)
+    return status or (1 if found or data.get("page_errors") else 0)
 
 
 def keep_crash_logs(private: Path, build: Path) -> None:

@@ -270,3 +270,30 @@ def test_a_scenario_failure_drifts_by_name_and_the_build_ends_with_every_drift(t
     assert [(c["id"], c["results"], c["observed"]) for c in checked["claims"]] == \
            [(c["id"], c["results"], c["observed"]) for c in ledger["claims"]]
     assert verify.stdout.strip().splitlines()[-5:] == output.strip().splitlines()[-5:]
+
+
+def test_a_cell_that_fails_after_a_scenario_failed_is_reported_and_the_page_goes_on(tmp_path, newest):
+    page = BROKEN_SCENARIO + textwrap.dedent("""
+        ```{code-cell} python3
+        print("%d bytes" % breaks.newest.tree.created["mod.py"].size)  # display code that cannot cope
+        ```
+
+        ```{code-cell} python3
+        book.claim("after-the-failed-cell", "The page went on.", observe=lambda py: 1, expect=1)
+        ```
+        """)
+    status, output, out = build(tmp_path, {"broken": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status == 1, output
+    assert "Traceback" not in output, output
+    ledger = json.loads((out / "claims.json").read_text())
+    assert [c["id"] for c in ledger["claims"]][-1] == "after-the-failed-cell"
+    assert ledger["page_errors"] == ["broken, a cell failed after a scenario failed at `print(\"%d bytes\" % "
+                                     "breaks.newest.tree.created[\"mod.py\"].size)  # display code that cannot cope`: "
+                                     "TypeError: %d format: a real number is required, not Failed"]
+    assert ledger["page_errors"][0] in output.strip().splitlines()[-4]
+
+
+def test_a_cell_that_fails_with_no_scenario_failure_still_fails_the_build_with_its_traceback(tmp_path, newest):
+    page = FRONT + "# P\n\n```{code-cell} python3\nfrom pycache_lab import Book\nbook = Book('p')\n{}['x']\n```\n"
+    status, output, _ = build(tmp_path, {"p": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status != 0 and "KeyError" in output

@@ -65,7 +65,7 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Sequence
 
-from . import claims, ledger
+from . import claims, ledger, notebook
 from .box import Box
 from .failed import is_failed
 from .interpreters import Discovery, Interpreter, discover
@@ -97,7 +97,20 @@ class Book:
         self.discovery = interpreters_in_use()
         self.interpreters: list[Interpreter] = self.discovery.interpreters
         self.checks: list[claims.ClaimCheck] = []
+        self.page_errors: list[str] = []
         self._ledger_dir = os.environ.get(ledger.ENV_VAR)
+        if self._ledger_dir and not RAISE_ON_DRIFT:  # the build: a page runs to its end
+            notebook.install(self._page_error)
+
+    def _page_error(self, text: str) -> None:
+        """A cell failed after a scenario failed: recorded (the build lists it), the page goes on."""
+        self.page_errors.append(text)
+        self._write_fragment()
+
+    def _write_fragment(self) -> None:
+        if self._ledger_dir:
+            ledger.write_fragment(self._ledger_dir, self.page, self.interpreters,
+                                  [c.record() for c in self.checks], self.page_errors)
 
     @property
     def newest(self) -> Interpreter:
@@ -156,9 +169,7 @@ class Book:
             raise claims.ClaimError("claim id %r is used twice on page %s" % (id, self.page))
         result = claims.check(claims.Claim(id, statement, observe, expect, self.page), self.interpreters)
         self.checks.append(result)
-        if self._ledger_dir:
-            ledger.write_fragment(self._ledger_dir, self.page, self.interpreters,
-                                  [c.record() for c in self.checks])
+        self._write_fragment()
         if not result.holds and RAISE_ON_DRIFT:
             raise claims.ClaimDrift(result)
         return Shown(result)

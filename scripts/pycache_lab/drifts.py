@@ -47,14 +47,18 @@ def summary(data: dict) -> str:
 
 
 def report(data: dict) -> str:
-    """What the build and the self-check end with: the summary, then one line per drift."""
-    return "\n".join([summary(data)] + lines(data))
+    """What the build and the self-check end with: cells that failed after a scenario failed,
+    the summary, then one line per drift."""
+    return "\n".join(data.get("page_errors", []) + [summary(data)] + lines(data))
 
 
 def markdown(data: dict) -> str:
     """``drifts.md``: the summary, then per interpreter a table of its drifting claims."""
     out = ["# Drifts", "", summary(data) + "."]
     drifting = found(data)
+    if data.get("page_errors"):
+        out += ["", "Cells that failed after a scenario failed (the page went on):", ""]
+        out += ["- %s" % cell(text) for text in data["page_errors"]]
     if not drifting:
         return "\n".join(out + ["", "No claim drifts."]) + "\n"
     for record in data["interpreters"]:

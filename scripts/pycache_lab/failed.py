@@ -26,7 +26,7 @@ _STDLIB = sysconfig.get_paths()["stdlib"]
 
 def _library(filename: str) -> bool:
     """A frame of the lab or of the standard library, not of the page (whose frame names the place)."""
-    return filename.startswith((_LAB + os.sep, _STDLIB + os.sep)) or filename.startswith("<frozen")
+    return filename.startswith((_LAB + os.sep, _STDLIB + os.sep, "<frozen"))
 
 
 class Failed:
