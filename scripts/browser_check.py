@@ -8,8 +8,8 @@
    a file that exists and, when it has a ``#fragment``, an element with that id (no browser needed).
 3. Serves ``<build>/html`` on a free localhost port and drives Debian's Chromium through Selenium
    and chromedriver: the front page, a chapter, the ledger and the search page load without console
-   errors and show no raw MyST syntax (and so does the version matrix); a version tab switches the visible panel and stays selected
-   on another page; previous/next links, copy buttons and the light/dark switch work; searching
+   errors and show no raw MyST syntax (and so does the version matrix); a version tab switches the
+   visible panel and stays selected on another page; previous/next links, copy buttons and the light/dark switch work; searching
    for ``dont_write_bytecode`` finds pages.
 4. Saves screenshots at desktop (1366x900) and phone (390x844) size in ``--screenshots``
    (default ``<build>/screenshots``).
@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import re
 import sys
 import tempfile
 import threading

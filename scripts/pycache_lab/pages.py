@@ -8,6 +8,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+NOT_YET_MIGRATED = {
+    "anatomy", "cache-benefit", "entry-points", "freshness", "hash-based", "history", "locations", "myths",
+    "security", "sourceless", "stdlib", "switches", "write-failures",
+}
+"""Pages still written on the old lab API. The guard rails (tests/test_pages.py) and the lint of
+cells (``nox -s lint``) apply to every other page. Remove a page when its chapter is rewritten:
+this set must become empty (a test fails for a listed page that already passes every guard)."""
+
 _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})\{code-cell\}[^\n]*\n(?P<body>.*?)^(?P=fence)[ \t]*$",
                     re.MULTILINE | re.DOTALL)
 _NOTEBOOK = re.compile(r"^---\n.*?^(file_format: *mystnb|\s*format_name: *myst)\b.*?^---\n",
@@ -25,7 +33,7 @@ def strip_options(body: str) -> str:
     """Drop the cell's ``:key: value`` option lines (or a ``---`` option block) before the code."""
     lines = body.splitlines(keepends=True)
     if lines and lines[0].strip() == "---":
-        end = next((i for i, l in enumerate(lines[1:], 1) if l.strip() == "---"), 0)
+        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
         return "".join(lines[end + 1:])
     while lines and lines[0].startswith(":"):
         lines.pop(0)

@@ -1,0 +1,36 @@
+"""Temporary paths written the way a reader sees them: ``<work>`` for the scenario directory.
+
+One function for the whole book, so that every output, trace, exception and observed value shows
+the same placeholder whatever the machine's temporary directory (spaces, non-ASCII letters and
+symlinked ``/tmp`` included), and the build and the self-check record the same values.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+
+WORK = "<work>"
+SANDBOX = "<sandbox>"
+_SANDBOX_DIR = r"/pycache-lab-[A-Za-z0-9_]+"
+
+
+def _temporary_roots() -> list[str]:
+    roots = {tempfile.gettempdir(), os.environ.get("TMPDIR") or "/tmp", "/tmp"}
+    roots |= {os.path.realpath(r) for r in list(roots)}
+    return sorted((r.rstrip("/") for r in roots), key=len, reverse=True)
+
+
+def show_work(text: str) -> str:
+    """``text`` with every sandbox's scenario directory written ``<work>`` (the rest: ``<sandbox>``)."""
+    if "pycache-lab-" not in text:
+        return text
+    roots = "|".join(re.escape(r) for r in _temporary_roots())
+    anywhere = r"(?:(?:%s)|[^\s'\"=:,;()\[\]]*)%s" % (roots, _SANDBOX_DIR)
+    text = re.sub(anywhere + r"/work(?![^/\s'\"])", WORK, text)
+    return re.sub(anywhere, SANDBOX, text)
+
+
+def fill_work(text: str, work: str) -> str:
+    """The other way round, for commands and environments a page writes with ``<work>``."""
+    return text.replace(WORK, str(work))
