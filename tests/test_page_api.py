@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from pycache_lab import NA, Book, Failed, show_work
+from pycache_lab import NA, Book, Failed, Observation, show_work
 from pycache_lab import book as book_module
-from pycache_lab.observation import parse_strace
+from pycache_lab.observation import TreeDiff, parse_strace
 from pycache_lab.tracebacks import exception_that_ended
 
 
@@ -92,6 +92,12 @@ def test_the_exception_that_ended_a_run_in_every_shape():
     assert exception_that_ended(syntax).type == "SyntaxError"
     assert exception_that_ended("RuntimeError: Bad magic number in .pyc file\n").message == "Bad magic number in .pyc file"
     assert exception_that_ended("all went well\n") is None
+
+
+def test_error_lines_are_standard_error_line_by_line():
+    said = Observation(["x"], 1, "", "a warning\n/tmp/pycache-lab-a1/work/m.py: bad\n", TreeDiff())
+    assert said.error_lines == ["a warning", "<work>/m.py: bad"]
+    assert Observation(["x"], 0, "", "", TreeDiff()).error_lines == []
 
 
 def test_temporary_paths_are_shown_as_work(monkeypatch):

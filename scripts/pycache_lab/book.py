@@ -34,7 +34,7 @@ command or env value is the scenario directory); files: ``write``, ``read``, ``e
 ``plant(py, "mod.py")``.
 
 A run (``observation.Observation``): ``pycs_written``, ``written``, ``created``, ``tree``,
-``output``/``errors`` (``<work>`` for the scenario directory), ``said`` (the one output
+``output``/``errors``/``error_lines`` (``<work>`` for the scenario directory), ``said`` (the one output
 convention: example scripts print ``key=value`` lines, JSON values decoded), ``planted_ran``,
 ``exception`` (the exception that ended it, 2.7 to 3.x: ``.type``, ``.message``), ``trace``
 (``-v``: ``reads``, ``writes``, ``failed_writes``, ``failure_reasons``, ``lines``),

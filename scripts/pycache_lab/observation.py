@@ -195,6 +195,11 @@ class Observation:
         return show_work(self.stderr)
 
     @property
+    def error_lines(self) -> list[str]:
+        """Standard error line by line, the same way (``[]`` when the run said nothing there)."""
+        return self.errors.splitlines()
+
+    @property
     def said(self) -> dict:
         """What the script printed as ``key=value`` lines; a value that is JSON is decoded.
 
