@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pycache_lab import NA, Book, Failed, show_work
+from pycache_lab import NA, Book, Box, Failed, show_work
 from pycache_lab import book as book_module
 from pycache_lab.observation import parse_strace
 from pycache_lab.tracebacks import exception_that_ended
@@ -115,3 +115,13 @@ def test_an_expectation_computed_from_a_failed_scenario_drifts(book):
                        observe=lambda py: 0, expect=lambda py: breaks[py].returncode)
     verdicts = {r.interpreter.key: r.verdict for r in shown.check.results}
     assert verdicts.pop(book.newest.key) == "drifts" and set(verdicts.values()) <= {"holds"}
+
+
+def test_a_command_ending_with_a_redirect_reads_stdin_from_the_file(book):
+    py = book.newest
+    with Box(example="scripts-and-imports") as box:
+        box.write("say.py", "print('said=hello')\n")
+        run = box.run(py, "python - < say.py")
+        assert run.said == {"said": "hello"}
+        assert run.typed == "python%d - < say.py" % py.version_info[0]
+        assert box.run(py, ["-c", "print('<')", "<", "x"]).output.strip() == "<"  # a list is taken as it is

@@ -1,7 +1,8 @@
 """The sandbox a page's scenario gets: commands written as a reader types them.
 
 ``box.run(py, "app.py")`` runs ``python app.py`` (a leading ``python`` is optional); ``<work>`` in
-a command or an environment value stands for the scenario directory. ``syscalls=True`` runs the
+a command or an environment value stands for the scenario directory. A command string that ends
+with ``< file`` reads standard input from that file of the scenario (``"python - < app.py"``). ``syscalls=True`` runs the
 command under ``strace`` and fills ``obs.syscalls`` (a witness that does not take the import
 system's word for anything).
 """
@@ -29,6 +30,13 @@ def command_words(command: str | Sequence[str], work: str) -> list[str]:
     return [fill_work(word, work) for word in words]
 
 
+def redirected(words: list[str]) -> tuple[list[str], str | None]:
+    """``[..., "<", "app.py"]`` -> ``([...], "app.py")``: the words and the file standard input comes from."""
+    if len(words) >= 2 and words[-2] == "<":
+        return words[:-2], words[-1]
+    return words, None
+
+
 def typed(py: Interpreter | None, words: Sequence[str]) -> str:
     """The command line as a reader would type it (``python3 -m mod``; 2.7: ``python2``)."""
     program = [] if py is None else ["python%d" % py.version_info[0]]
@@ -53,11 +61,16 @@ class Box(Sandbox):
         words = shlex.split(command) if raw and isinstance(command, str) else (
             command_words(command, str(self.work)) if not raw else [fill_work(w, str(self.work)) for w in command])
         env = {k: (fill_work(v, str(self.work)) if v is not None else None) for k, v in (env or {}).items()}
+        source = None
+        if isinstance(command, str) and not raw and "stdin" not in options:
+            words, source = redirected(words)
+            if source is not None:
+                options["stdin"] = self.read(source)
         if syscalls:
             obs = self._straced_run(py, words, env, raw, options)
         else:
             obs = super().run(py, words, env=env, raw=raw, **options)
-        obs.typed = typed(None if raw else py, words)
+        obs.typed = typed(None if raw else py, words) + (" < " + shlex.quote(source) if source else "")
         obs.planted = list(self._planted_paths)
         return obs
 
