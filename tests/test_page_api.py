@@ -125,3 +125,13 @@ def test_a_command_ending_with_a_redirect_reads_stdin_from_the_file(book):
         assert run.said == {"said": "hello"}
         assert run.typed == "python%d - < say.py" % py.version_info[0]
         assert box.run(py, ["-c", "print('<')", "<", "x"]).output.strip() == "<"  # a list is taken as it is
+
+
+def test_a_command_starting_with_assignments_sets_them_in_the_environment(book):
+    py = book.newest
+    with Box(example="scripts-and-imports") as box:
+        run = box.run(py, "GREETING=hi EMPTY= python -c 'import os; print(\"said=\" + os.environ[\"GREETING\"])'")
+        assert run.said == {"said": "hi"}
+        assert run.typed.startswith("GREETING=hi EMPTY= python%d -c " % py.version_info[0])
+        place = box.run(py, "WHERE=<work>/x python -c 'import os; print(os.environ[\"WHERE\"])'")
+        assert place.output.strip() == "<work>/x" and place.typed.startswith("WHERE='<work>/x' ")
