@@ -10,7 +10,7 @@ from pathlib import Path
 
 NOT_YET_MIGRATED = {
     "anatomy", "cache-benefit", "freshness", "hash-based", "history", "lazy-imports", "locations", "myths",
-    "security", "sourceless", "stdlib", "switches", "write-failures",
+    "security", "sourceless", "stdlib", "write-failures",
 }
 """Pages still written on the old lab API. The guard rails (tests/test_pages.py) and the lint of
 cells (``nox -s lint``) apply to every other page. Remove a page when its chapter is rewritten:
