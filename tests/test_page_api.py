@@ -135,3 +135,10 @@ def test_a_command_starting_with_assignments_sets_them_in_the_environment(book):
         assert run.typed.startswith("GREETING=hi EMPTY= python%d -c " % py.version_info[0])
         place = box.run(py, "WHERE=<work>/x python -c 'import os; print(os.environ[\"WHERE\"])'")
         assert place.output.strip() == "<work>/x" and place.typed.startswith("WHERE='<work>/x' ")
+
+
+def test_the_output_line_by_line_in_order_with_work(book):
+    py = book.newest
+    with Box(example="scripts-and-imports") as box:
+        run = box.run(py, "python -c 'import os; print(\"second\"); print(os.getcwd()); print(\"first\")'")
+        assert run.lines == ["second", "<work>", "first"]

@@ -195,6 +195,11 @@ class Observation:
         return show_work(self.stderr)
 
     @property
+    def lines(self) -> list[str]:
+        """The output line by line, for scripts whose claim is the order of what they printed."""
+        return self.output.splitlines()
+
+    @property
     def said(self) -> dict:
         """What the script printed as ``key=value`` lines; a value that is JSON is decoded.
 
