@@ -134,12 +134,12 @@ class Run:
         return [c["id"] for c in (self.data or {"claims": []})["claims"] if c["results"].get(key) == "drifts"]
 
 
-def missing_claims(run: Run, reference: set[str]) -> list[str]:
-    """Claims of the clean run this run did not report (a page stopped before them)."""
-    return sorted(reference - {c["id"] for c in (run.data or {"claims": []})["claims"]})
+def missing_claims(run: Run, reference: dict[str, str]) -> list[str]:
+    """Claims of the clean run (``{id: page}``) this run did not report (a page stopped before them)."""
+    return sorted(set(reference) - {c["id"] for c in (run.data or {"claims": []})["claims"]})
 
 
-def judge(name: str, run: Run, reference: set[str], alone: bool) -> tuple[str, str]:
+def judge(name: str, run: Run, reference: dict[str, str], alone: bool) -> tuple[str, str]:
     """(outcome, detail) of mutant ``name`` in ``run``. ``alone``: the only mutant of the run, so a
     crash or a failed cell is its own (in a run of several it is nobody's in particular)."""
     drifting = run.drifting(run.keys[name])
@@ -161,6 +161,10 @@ def judge(name: str, run: Run, reference: set[str], alone: bool) -> tuple[str, s
 
 
 # -- running the tools under mutants -----------------------------------------------------------------
+VERBOSE = False
+"""Print each run as it ends (``python3 tests/mutants.py``)."""
+
+
 def tool_run(tool: str, real: str, scripts: dict[str, Path], pages: list[str], directory: Path) -> Run:
     """The self-check (``pages``: [] for every page) or the strict build (always every page), on the
     real interpreter and the given mutants together, as a caller with a fresh HOME and TMPDIR."""
@@ -191,33 +195,54 @@ def tool_run(tool: str, real: str, scripts: dict[str, Path], pages: list[str], d
         by_path = {i["path"]: i["version"] for i in data["interpreters"]}
         keys = {n: by_path.get(str(s), "?") for n, s in scripts.items()}
     run = Run(tool, done.returncode, done.stdout + done.stderr, data, keys, seconds)
+    if VERBOSE:
+        print("%s of %d mutant(s) (%s): exit %d, %.0f s, %s, cells failed: %s" % (
+            tool, len(scripts), ", ".join(scripts)[:200], run.status, seconds, run.crash_signs(),
+            run.cell_failures()[:6]), flush=True)
+        if run.crash_signs():
+            print("\n".join(line for line in run.output.splitlines() if "Error" in line or "rror:" in line)[-3000:],
+                  flush=True)
     shutil.rmtree(spot, ignore_errors=True)
     return run
 
 
 def outcomes(tool: str, real: str, scripts: dict[str, Path], pages: list[str], directory: Path,
-             reference: set[str]) -> tuple[dict[str, tuple[str, str]], list[Run]]:
-    """Every mutant's (outcome, detail) under ``tool``: one run with all mutants together; if that
-    run shows a crash or a failed cell, which cannot be told apart between mutants, each mutant runs
-    again alone and is judged on its own run."""
+             reference: dict[str, str], each_alone: bool = True) -> tuple[dict[str, tuple[str, str]], list[Run]]:
+    """Every mutant's (outcome, detail) under ``tool``: one run with all mutants together. A crash
+    or a failed cell in that run cannot be pinned on one mutant: each mutant then runs again alone
+    (the self-check only on the pages that failed) and is judged crashed if that run crashes."""
     together = tool_run(tool, real, scripts, pages, directory)
     runs = [together]
-    clean = not together.crash_signs() and not together.cell_failures() and not missing_claims(together, reference)
-    if clean or len(scripts) == 1:
-        return {n: judge(n, together, reference, alone=len(scripts) == 1) for n in scripts}, runs
-    result = {}
+    verdicts = {n: judge(n, together, reference, alone=len(scripts) == 1) for n in scripts}
+    suspect = failed_pages(together)
+    if len(scripts) == 1 or not each_alone or not (
+            together.crash_signs() or suspect or missing_claims(together, reference)):
+        return verdicts, runs
+    if tool == "self-check" and suspect and not together.crash_signs():
+        pages, reference = sorted(suspect), {i: p for i, p in reference.items() if p in suspect}
     for name, script in scripts.items():
         alone = tool_run(tool, real, {name: script}, pages, directory)
         runs.append(alone)
-        result[name] = judge(name, alone, reference, alone=True)
-    return result, runs
+        outcome, detail = judge(name, alone, reference, alone=True)
+        if outcome == CRASHED:
+            verdicts[name] = (CRASHED, detail)
+        elif alone.cell_failures() and verdicts[name][0] == CAUGHT:
+            verdicts[name] = (CAUGHT, verdicts[name][1] + "; %d cell(s) failed after a scenario failed"
+                              " (the page went on)" % len(alone.cell_failures()))
+    return verdicts, runs
 
 
-def reference_claims(real: str, pages: list[str], directory: Path) -> tuple[set[str], Run]:
-    """The claim ids a clean self-check of ``pages`` reports on the real interpreter alone."""
+def failed_pages(run: Run) -> set[str]:
+    """Pages named by a failed cell or a lab error of the run (``<page>, cell N ...``)."""
+    lines = run.cell_failures() + [line for line in run.output.splitlines() if "the lab could not run" in line]
+    return {m.group(1) for m in (re.match(r"([A-Za-z0-9_/-]+), (cell \d+|a cell)", line) for line in lines) if m}
+
+
+def reference_claims(real: str, pages: list[str], directory: Path) -> tuple[dict[str, str], Run]:
+    """The claims (``{id: page}``) a clean self-check of ``pages`` reports on the real interpreter alone."""
     run = tool_run("self-check", real, {}, pages, directory)
     assert run.status == 0 and run.data, "the real interpreter must pass the self-check:\n" + run.output[-3000:]
-    return {c["id"] for c in run.data["claims"]}, run
+    return {c["id"]: c["page"] for c in run.data["claims"]}, run
 
 
 def main(argv=None) -> int:
@@ -234,8 +259,11 @@ def main(argv=None) -> int:
     parser.add_argument("--real")
     parser.add_argument("--page", action="append", default=[])
     parser.add_argument("--only", action="append", default=[])
-    parser.add_argument("--build", action="store_true", help="the strict build too")
+    parser.add_argument("--tool", action="append", choices=["self-check", "build"])
+    parser.add_argument("--together", action="store_true", help="never re-run a mutant alone")
     args = parser.parse_args(argv)
+    global VERBOSE
+    VERBOSE = True
     from pycache_lab import discover
     real = named([args.real]).interpreters[0] if args.real else discover().interpreters[-1]
     directory = Path(tempfile.mkdtemp(prefix="pycache-mutants-", dir="/tmp"))
@@ -245,15 +273,12 @@ def main(argv=None) -> int:
         scripts = {n: write(directory, n, real.path) for n in names}
         reference, control = reference_claims(real.path, args.page, directory)
         print("control: %d claims on %s, %.0f s" % (len(reference), real.label, control.seconds), flush=True)
-        tools = ["self-check"] + ["build"] * args.build
+        tools = args.tool or ["self-check"]
         table = {}
         for tool in tools:
             table[tool], runs = outcomes(tool, real.path, scripts, args.page if tool == "self-check" else [],
-                                         directory, reference)
+                                         directory, reference, not args.together)
             print("%s: %d run(s), %s" % (tool, len(runs), ", ".join("%.0f s" % r.seconds for r in runs)), flush=True)
-            for r in runs:
-                if r.crash_signs() or r.cell_failures():
-                    print("  run of %s: %s %s" % (", ".join(r.keys) or "-", r.crash_signs(), r.cell_failures()[:3]))
         for name in names:
             print("%-45s %s" % (name, "  |  ".join("%s: %s (%s)" % (t, *table[t][name]) for t in tools)))
     finally:
