@@ -31,18 +31,27 @@ return {view: view, page: page, culprits: culprits};
 """
 
 BROKEN_TOKENS = """
-// Inline code is split by Sphinx into one span.pre per token: a token drawn on two lines is broken.
-var broken = [], count = 0;
+// Inline code is split by Sphinx into one span.pre per token: a token drawn on two lines is broken,
+// unless the token alone is wider than the line it sits in (a long dotted name on a phone).
+var broken = [], tooLong = [], count = 0;
 document.querySelectorAll('main code.literal').forEach(function (code) {
   if (code.closest('pre')) return;
   var tokens = code.querySelectorAll('span.pre');
-  (tokens.length ? tokens : [code]).forEach(function (t) {
+  (tokens.length ? Array.from(tokens) : [code]).forEach(function (t) {
     count += 1;
     var lines = new Set(Array.from(t.getClientRects()).map(function (r) { return Math.round(r.top); }));
-    if (lines.size > 1 && broken.length < 5) broken.push(t.textContent);
+    if (lines.size < 2) return;
+    var probe = t.cloneNode(true);
+    probe.style.cssText = 'display:inline-block;white-space:nowrap;max-width:none;position:absolute;visibility:hidden';
+    t.parentNode.appendChild(probe);
+    var natural = probe.getBoundingClientRect().width;
+    probe.remove();
+    var block = t.closest('p, li, dd, dt, td, th, h1, h2, h3, h4, h5, h6, div');
+    var room = block ? block.clientWidth : window.innerWidth;
+    (natural > room ? tooLong : broken).push(t.textContent);
   });
 });
-return {tokens: count, broken: broken};
+return {tokens: count, broken: broken.slice(0, 8), tooLong: tooLong.slice(0, 8), brokenCount: broken.length};
 """
 
 DIAGRAM_FONTS = """

@@ -251,7 +251,7 @@ def _column_runs(claims: list[dict], keys: list[str], render) -> list[list[str]]
 
 # -- The decision diagrams: inline SVG drawn by Graphviz's dot --------------------------------------
 
-def _label_lines(text: str, width: int = 38) -> list[str]:
+def _label_lines(text: str, width: int = 34) -> list[str]:
     """Wrap at '; ' and ', ' then spaces, so each line of a box stays short enough for a phone."""
     lines = []
     for chunk in text.replace("; ", ";\n").split("\n"):
@@ -267,11 +267,12 @@ def _label_lines(text: str, width: int = 38) -> list[str]:
 
 
 def _html_label(bold: str, lines: list[str]) -> str:
+    """A Graphviz HTML-like label: the caption in bold (wrapped too), then the lines, left-aligned."""
     from html import escape
 
-    out = ["<B>%s</B>" % escape(bold)] if bold else []
+    out = ["<B>%s</B>" % escape(line) for line in _label_lines(bold)] if bold else []
     out += [escape(line) for line in lines]
-    return "<" + '<BR ALIGN="LEFT"/>'.join(out) + '<BR ALIGN="LEFT"/>>'
+    return "<" + '<BR ALIGN="LEFT"/>'.join(out) + ('<BR ALIGN="LEFT"/>>' if len(out) > 1 else ">")
 
 
 def _fact_text(claim: dict, keys: list[str], tags: dict, renames: list[tuple]) -> list[str]:
