@@ -156,6 +156,7 @@ class _ClaimRefs(HTMLParser):
         self._tables: list[bool] = []
         self._row: bool | None = None
         self._in_tbody = False
+        self._cells = 0  # open td elements
         self._footer = 0
         self._text: list[str] = []
 
@@ -179,6 +180,8 @@ class _ClaimRefs(HTMLParser):
             self._tables.append("pycache-ledger" in classes)
         elif tag == "tbody":
             self._in_tbody = True
+        elif tag == "td":
+            self._cells += 1
         elif tag == "tr" and self._in_tbody and self._tables and self._tables[-1]:
             self._row = False
 
@@ -189,7 +192,7 @@ class _ClaimRefs(HTMLParser):
                 self.links.append((href, "".join(self._text).strip()))
         elif tag == "code" and self._code is not None:
             text = "".join(self._code).strip()
-            if text in self.claim_ids:
+            if text in self.claim_ids and self._cells:
                 self.named.append((text, self._a[-1][0] if self._a else None))
             self._code = None
         elif tag == "tr" and self._row is not None:
@@ -197,6 +200,8 @@ class _ClaimRefs(HTMLParser):
             self._row = None
         elif tag == "tbody":
             self._in_tbody = False
+        elif tag == "td" and self._cells:
+            self._cells -= 1
         elif tag == "table" and self._tables:
             self._tables.pop()
         if self._footer and tag not in VOID:
@@ -236,7 +241,7 @@ def check_site_files(site: Path, report: Report, repository: str = "github.com")
             fragment = urlsplit(href).fragment
             if not fragment.startswith("claim-"):
                 wrong.append("%s: %s -> %s" % (name, text, href))
-        for claim_id, href in refs.named:
+        for claim_id, href in refs.named:  # in tables: the claims a page shows itself are bold, not cells
             if name in CLAIM_PAGES and (href is None or urlsplit(href).fragment != "claim-" + claim_id):
                 unlinked.append("%s: %s -> %s" % (name, claim_id, href))
         if name in ("ledger.html", "matrix.html") and refs.rows_without_link:
@@ -467,7 +472,9 @@ def check_search(driver, base: str, report: Report) -> None:
 
     for words, page in SEARCHES.items():
         _load(driver, base + "search.html?q=" + quote(words))
-        found = _wait(lambda: driver.find_elements("css selector", "#search-results li"))
+        _wait(lambda: "found" in driver.execute_script(  # results appear one by one: wait for the summary
+            "var s = document.querySelector('#search-results .search-summary'); return s ? s.textContent : '';"))
+        found = driver.find_elements("css selector", "#search-results li")
         pages = sorted({a.get_attribute("href").split("/")[-1].split("?")[0].split("#")[0]
                         for li in found for a in li.find_elements("css selector", "a")}) if found else []
         report.check(page in pages, "search for %r finds %s" % (words, page),
@@ -484,9 +491,9 @@ def check_layout(driver, base: str, site: Path, report: Report) -> None:
         wide, broken, too_long, widest, tokens = [], [], [], 0, 0
         for path in pages:
             _load(driver, base + path)
-            seen = measure.overflow(driver)
+            seen = measure.overflow(driver, SIZES[size][0])
             widest = max(widest, seen["page"])
-            if seen["page"] > seen["view"]:
+            if seen["page"] > SIZES[size][0]:
                 wide.append("%s %d px (%s)" % (path, seen["page"], "; ".join(seen["culprits"][:2])))
             words = measure.broken_tokens(driver)
             tokens += words["tokens"]

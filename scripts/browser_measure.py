@@ -9,7 +9,8 @@ from __future__ import annotations
 import time
 
 OVERFLOW = """
-var view = window.innerWidth, page = document.documentElement.scrollWidth;
+// width: the screen's; with mobile emulation innerWidth grows with an overflowing page
+var view = arguments[0] || window.innerWidth, page = document.documentElement.scrollWidth;
 function clipped(el) {  // inside a box that scrolls or clips sideways: not the page's overflow
   for (var p = el.parentElement; p && p !== document.body; p = p.parentElement) {
     if (/(auto|scroll|hidden|clip)/.test(getComputedStyle(p).overflowX)) return true;
@@ -88,13 +89,14 @@ TABLES = """
 // after scrolling it sideways, and how small is its text.
 var out = [];
 document.querySelectorAll('main table').forEach(function (table, index) {
+  if (!table.getBoundingClientRect().width) return;  // in a tab or a fold that is closed
   var box = table.parentElement;
   while (box && box !== document.body && !/(auto|scroll)/.test(getComputedStyle(box).overflowX))
     box = box.parentElement;
   if (box === document.body) box = null;
   var cards = getComputedStyle(table).display === 'block';   // laid out as cards on purpose
   var head = Array.from(table.querySelectorAll('thead th'));
-  var headShown = head.length > 0 && head.every(function (th) { return th.getBoundingClientRect().width > 0; });
+  var headShown = head.every(function (th) { return th.getBoundingClientRect().width > 0; });
   var wide = box ? box.scrollWidth > box.clientWidth + 1 : false;
   var firstVisible = true, headVisible = headShown;
   if (wide) {
@@ -131,8 +133,8 @@ return {id: id, found: true, top: r.top, height: window.innerHeight};
 """
 
 
-def overflow(driver) -> dict:
-    return driver.execute_script(OVERFLOW)
+def overflow(driver, width: int) -> dict:
+    return driver.execute_script(OVERFLOW, width)
 
 
 def broken_tokens(driver) -> dict:

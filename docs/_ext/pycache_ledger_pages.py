@@ -362,6 +362,19 @@ def _differs(claim: dict, keys: list[str], tags: dict) -> bool:
     return len(seen) > 1 or any(v != "holds" for v in claim["results"].values())
 
 
+def exception_kind(claim: dict, keys: list[str], tags: dict) -> str | None:
+    """Why a claim is an exception: 'n/a' (not on every version, or drifting), 'python 3' (its
+    observations change between Python 3 versions, the cache tag aside), 'python 2' (only 2.x
+    differs), or None (every interpreter saw the same)."""
+    present = [k for k in keys if k in claim["results"]]
+    if any(claim["results"][k] != "holds" for k in present):
+        return "n/a"
+    threes = {_observed(claim, k, tags) for k in present if not k.startswith("2.")}
+    if len(threes) > 1:
+        return "python 3"
+    return "python 2" if _differs(claim, keys, tags) else None
+
+
 def _section(ids: str, title: str) -> nodes.section:
     section = nodes.section(ids=[ids], names=[ids])
     section += nodes.title(text=title)
@@ -383,11 +396,18 @@ def _ledger(app, fromdoc: str, data: dict, keys: list[str], tags: dict) -> list[
     out: list[nodes.Node] = [nodes.paragraph(text="%d claims, %d interpreters (%s): %d holds (✓), %d drifts (✗), "
                                                   "%d n/a (–)." % (len(claims), len(keys), ", ".join(keys),
                                                                    total["holds"], total["drifts"], total["n/a"]))]
-    differ = [c for c in claims if _differs(c, keys, tags)]
+    kinds = {c["id"]: exception_kind(c, keys, tags) for c in claims}
     section = _section("where-versions-differ", "Where versions differ")
-    section += nodes.paragraph(text="Claims that do not apply to every version, or whose observations differ "
-                                    "between versions (the cache tag aside): %d of %d." % (len(differ), len(claims)))
-    if differ:
+    section += nodes.paragraph(text="%d of the %d claims do not read the same on every interpreter of this build."
+                               % (sum(1 for k in kinds.values() if k), len(claims)))
+    for kind, ids, title, fold in (
+            ("n/a", "not-on-every-version", "Not on every version", False),
+            ("python 3", "changed-between-python-3-versions", "Changed between Python 3 versions", False),
+            ("python 2", "only-python-2-differs", "Only Python 2 differs", True)):
+        differ = [c for c in claims if kinds[c["id"]] == kind]
+        if not differ:
+            continue
+        sub = _section(ids, "%s (%d)" % (title, len(differ)))
         rows = []
         for claim in differ:
             cell = nodes.container()
@@ -398,7 +418,9 @@ def _ledger(app, fromdoc: str, data: dict, keys: list[str], tags: dict) -> list[
                 paragraph += [nodes.strong(text=span_label(group, keys) + ": ")] + _breakable(shown)
                 cell += paragraph
             rows.append([_claim_cell(app, fromdoc, claim), cell])
-        section += _table(["claim", "by version"], rows, [50, 50], ("pycache-ledger", "pycache-differ"))
+        table = _table(["claim", "by version"], rows, [50, 50], ("pycache-ledger", "pycache-differ"))
+        sub += _folded("Show the %d claims where only Python 2 differs" % len(differ), [table]) if fold else table
+        section += sub
     out.append(section)
     chapters = _section("every-claim-by-chapter", "Every claim, by chapter")
     titles = {d: app.env.titles[d].astext() for d in app.env.found_docs if d in app.env.titles}
@@ -407,7 +429,7 @@ def _ledger(app, fromdoc: str, data: dict, keys: list[str], tags: dict) -> list[
     for page in pages:
         mine = [c for c in claims if c["page"] == page]
         sub = _section("ledger-" + page.replace("/", "-"), titles.get(page, page))
-        odd = sum(1 for c in mine if _differs(c, keys, tags))
+        odd = sum(1 for c in mine if kinds[c["id"]])
         groups = _column_runs(mine, keys, lambda c, k: c["results"].get(k))
         rows = [[_claim_cell(app, fromdoc, c)] + [SYMBOL.get(c["results"].get(g[0]), "·") for g in groups]
                 for c in mine]

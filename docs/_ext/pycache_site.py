@@ -112,6 +112,32 @@ def _plain(title: str) -> str:
     return re.sub(r"<[^>]+>", "", title).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+LONG_TOKEN = {"text": 40, "title": 16}  # characters: longer may not fit a phone's line (390 px)
+
+
+def mark_long_tokens(app, doctree, docname) -> None:
+    """Inline code holding a token too long for a phone's line gets the class ``pycache-long``.
+
+    The stylesheet keeps every other token on one line (``python -m`` never breaks after the
+    dash); a marked one may wrap inside itself, and only when it is wider than the whole line.
+    Tables are left alone: a wide table scrolls in its own box.
+    """
+    from docutils import nodes
+
+    for literal in doctree.findall(nodes.literal):
+        if any(isinstance(parent, nodes.entry) for parent in _parents(literal)):
+            continue
+        limit = LONG_TOKEN["title"] if isinstance(literal.parent, nodes.title) else LONG_TOKEN["text"]
+        if max((len(token) for token in literal.astext().split()), default=0) > limit:
+            literal["classes"].append("pycache-long")
+
+
+def _parents(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
 def publish_claims(app, exception) -> None:
     """After ``pycache_book`` wrote build/claims.json: serve it with the site."""
     if exception is not None or app.builder.format != "html":
@@ -126,5 +152,6 @@ def publish_claims(app, exception) -> None:
 def setup(app):
     app.add_config_value("pycache_repository_url", "", "html")
     app.connect("html-page-context", page_context)
+    app.connect("doctree-resolved", mark_long_tokens, priority=900)  # after the ledger pages are filled
     app.connect("build-finished", publish_claims, priority=900)  # after pycache_book's merge (500)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
