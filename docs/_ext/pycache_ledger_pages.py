@@ -306,8 +306,12 @@ def _dot_svg(app, code: str, where) -> str:
     except (OSError, subprocess.SubprocessError) as error:
         logger.warning("decision diagram: dot failed: %s", error, location=where)
         return ""
+    import re
+
     svg = done.stdout.decode()
-    return svg[svg.index("<svg"):]  # inline: no XML prologue or doctype
+    svg = svg[svg.index("<svg"):]  # inline: no XML prologue or doctype
+    svg = re.sub(r"<title>[^<]*</title>|<!--.*?-->", "", svg, flags=re.S)  # dot's node names, not text
+    return re.sub(r' id="(graph\d+|a_[^"]*)"', "", svg)  # the same ids in every diagram of the page
 
 
 def _decision(app, node, data, keys, tags) -> nodes.container:
