@@ -42,9 +42,11 @@ document.querySelectorAll('main code.literal').forEach(function (code) {
     count += 1;
     var lines = new Set(Array.from(t.getClientRects()).map(function (r) { return Math.round(r.top); }));
     if (lines.size < 2) return;
-    var probe = t.cloneNode(true);
+    // the token's own width on one line, with its code box's padding when it is the code's only token
+    var probe = (tokens.length === 1 ? code : t).cloneNode(true);
     probe.style.cssText = 'display:inline-block;white-space:nowrap;max-width:none;position:absolute;visibility:hidden';
-    t.parentNode.appendChild(probe);
+    probe.querySelectorAll('*').forEach(function (e) { e.style.whiteSpace = 'nowrap'; e.style.display = 'inline'; });
+    code.parentNode.appendChild(probe);
     var natural = probe.getBoundingClientRect().width;
     probe.remove();
     var block = t.closest('p, li, dd, dt, td, th, h1, h2, h3, h4, h5, h6, div');
