@@ -123,8 +123,9 @@ class WriteUps:
         from .markdown import Markdown
 
         counted = Counter(s.strip() for row in self.rows.values() for s in row["made by"].split(","))
-        return Markdown("| write-up | claims |\n|---|---|\n" + "\n".join("| %s | %d |" % kv for kv in sorted(counted.items()))
-                        + "\n\n%d distinct claims; how their verdicts came out is counted at the end of the page." % len(self.rows))
+        rows = "\n".join("| %s | %d |" % kv for kv in sorted(counted.items()))
+        return Markdown("| write-up | claims |\n|---|---|\n%s\n\n%d distinct claims; how their verdicts came out is "
+                        "counted at the end of the page." % (rows, len(self.rows)))
 
     def decide(self, *checks):
         """State verdict claims ``(slug, observe, expect[, says])`` and show them, each with its anchor.
