@@ -9,7 +9,7 @@ typed, strace), ``observation`` (witnesses of what a run did), ``tracebacks`` (t
 ended a run), ``paths`` (``<work>``), ``scenario`` (results per interpreter), ``failed`` (a
 scenario that raised), ``transcript`` (a scenario shown as PyMOTW shows one), ``claims``
 (expected against observed), ``ledger`` and ``drifts`` (the build's records and reports), ``pyc``
-(decode cache files of every era), ``book`` (what a page uses).
+(decode cache files of every era), ``verdicts`` (verdicts on write-ups' claims), ``book`` (what a page uses).
 """
 from .book import Book, Markdown, show_value
 from .box import Box
@@ -21,8 +21,10 @@ from .paths import WORK, show_work
 from .pyc import PycError, decode_header, read_header
 from .sandbox import LabError, Sandbox, ScenarioTimeout
 from .scenario import Results
+from .verdicts import Cases, WriteUps
 from .workdir import EXAMPLES
 
 __all__ = ["Book", "Markdown", "show_value", "Box", "NA", "since", "until", "Failed", "Discovery",
            "Interpreter", "InterpreterError", "discover", "Observation", "WORK", "show_work", "PycError",
-           "decode_header", "read_header", "LabError", "Sandbox", "ScenarioTimeout", "Results", "EXAMPLES"]
+           "decode_header", "read_header", "LabError", "Sandbox", "ScenarioTimeout", "Results", "EXAMPLES",
+           "Cases", "WriteUps"]

@@ -10,11 +10,9 @@ from pathlib import Path
 
 NOT_YET_MIGRATED = {
     "anatomy",
-    "cache-benefit",
     "freshness",
     "hash-based",
     "locations",
-    "myths",
     "sourceless",
     "stdlib",
 }
