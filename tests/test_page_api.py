@@ -6,7 +6,7 @@ import pytest
 from pycache_lab import NA, Book, Failed, show_work
 from pycache_lab import book as book_module
 from pycache_lab.observation import parse_strace
-from pycache_lab.tracebacks import exception_that_ended
+from pycache_lab.tracebacks import exception_that_ended, last_traceback
 
 
 @pytest.fixture
@@ -115,3 +115,21 @@ def test_an_expectation_computed_from_a_failed_scenario_drifts(book):
                        observe=lambda py: 0, expect=lambda py: breaks[py].returncode)
     verdicts = {r.interpreter.key: r.verdict for r in shown.check.results}
     assert verdicts.pop(book.newest.key) == "drifts" and set(verdicts.values()) <= {"holds"}
+
+
+def test_the_last_traceback_with_its_frames_and_markers():
+    stderr = ("# code object from '/tmp/pycache-lab-a1/work/__pycache__/mod.cpython-313.pyc'\n"
+              "Traceback (most recent call last):\n"
+              '  File "/tmp/pycache-lab-a1/work/call.py", line 3, in <module>\n'
+              '    result = mod.total({"price": 2, "qty": 3})\n'
+              '  File "/tmp/pycache-lab-a1/work/mod.py", line 2, in total\n'
+              '    return order["price"] * order["qty"] + order["tax"]\n'
+              '                                           ~~~~~^^^^^^^\n'
+              "KeyError: 'tax'\n# cleanup[2] removing sys\n")
+    found = exception_that_ended(stderr)
+    assert str(found) == "KeyError: 'tax'"
+    traceback = last_traceback(stderr)
+    assert traceback.text.startswith("Traceback") and "<work>/mod.py" in traceback.text and "# " not in traceback.text
+    assert traceback.frame("/mod.py").marked and not traceback.frame("/call.py").marked
+    assert traceback.frame("/mod.py").line == 2 and traceback.frame("/other.py") is None
+    assert last_traceback("all went well\n") is None
