@@ -133,3 +133,11 @@ def test_the_last_traceback_with_its_frames_and_markers():
     assert traceback.frame("/mod.py").marked and not traceback.frame("/call.py").marked
     assert traceback.frame("/mod.py").line == 2 and traceback.frame("/other.py") is None
     assert last_traceback("all went well\n") is None
+
+
+def test_a_sandbox_path_repeated_under_a_cache_prefix_keeps_the_prefix(monkeypatch):
+    assert show_work("pfx/tmp/pycache-lab-a1/work/mod.cpython-313.pyc") == "pfx/<work>/mod.cpython-313.pyc"
+    assert (show_work("/tmp/pycache-lab-a1/work/pfx/tmp/pycache-lab-a1/work/mod.cpython-313.pyc")
+            == "<work>/pfx/<work>/mod.cpython-313.pyc")
+    monkeypatch.setattr("tempfile.tempdir", "/private/tmp")  # a root that ends with another root is not a prefix
+    assert show_work("cd /private/tmp/pycache-lab-a1/work/sub") == "cd <work>/sub"
