@@ -6,7 +6,7 @@ import pytest
 from pycache_lab import NA, Book, Box, Failed, Observation, show_work
 from pycache_lab import book as book_module
 from pycache_lab.observation import TreeDiff, parse_strace
-from pycache_lab.tracebacks import exception_that_ended
+from pycache_lab.tracebacks import exception_that_ended, last_traceback
 
 
 @pytest.fixture
@@ -148,3 +148,29 @@ def test_the_output_line_by_line_in_order_with_work(book):
     with Box(example="scripts-and-imports") as box:
         run = box.run(py, "python -c 'import os; print(\"second\"); print(os.getcwd()); print(\"first\")'")
         assert run.lines == ["second", "<work>", "first"]
+
+
+def test_the_last_traceback_with_its_frames_and_markers():
+    stderr = ("# code object from '/tmp/pycache-lab-a1/work/__pycache__/mod.cpython-313.pyc'\n"
+              "Traceback (most recent call last):\n"
+              '  File "/tmp/pycache-lab-a1/work/call.py", line 3, in <module>\n'
+              '    result = mod.total({"price": 2, "qty": 3})\n'
+              '  File "/tmp/pycache-lab-a1/work/mod.py", line 2, in total\n'
+              '    return order["price"] * order["qty"] + order["tax"]\n'
+              '                                           ~~~~~^^^^^^^\n'
+              "KeyError: 'tax'\n# cleanup[2] removing sys\n")
+    found = exception_that_ended(stderr)
+    assert str(found) == "KeyError: 'tax'"
+    traceback = last_traceback(stderr)
+    assert traceback.text.startswith("Traceback") and "<work>/mod.py" in traceback.text and "# " not in traceback.text
+    assert traceback.frame("/mod.py").marked and not traceback.frame("/call.py").marked
+    assert traceback.frame("/mod.py").line == 2 and traceback.frame("/other.py") is None
+    assert last_traceback("all went well\n") is None
+
+
+def test_a_sandbox_path_repeated_under_a_cache_prefix_keeps_the_prefix(monkeypatch):
+    assert show_work("pfx/tmp/pycache-lab-a1/work/mod.cpython-313.pyc") == "pfx/<work>/mod.cpython-313.pyc"
+    assert (show_work("/tmp/pycache-lab-a1/work/pfx/tmp/pycache-lab-a1/work/mod.cpython-313.pyc")
+            == "<work>/pfx/<work>/mod.cpython-313.pyc")
+    monkeypatch.setattr("tempfile.tempdir", "/private/tmp")  # a root that ends with another root is not a prefix
+    assert show_work("cd /private/tmp/pycache-lab-a1/work/sub") == "cd <work>/sub"

@@ -36,7 +36,8 @@ command or env value is the scenario directory); files: ``write``, ``read``, ``e
 A run (``observation.Observation``): ``pycs_written``, ``written``, ``created``, ``tree``,
 ``output``/``errors``/``error_lines`` (``<work>`` for the scenario directory), ``said`` (the one output
 convention: example scripts print ``key=value`` lines, JSON values decoded), ``planted_ran``,
-``exception`` (the exception that ended it, 2.7 to 3.x: ``.type``, ``.message``), ``trace``
+``exception`` (the exception that ended it, 2.7 to 3.x: ``.type``, ``.message``), ``traceback``
+(the last one printed: ``.text``, ``.frames``, ``.frame("/mod.py").marked``), ``trace``
 (``-v``: ``reads``, ``writes``, ``failed_writes``, ``failure_reasons``, ``lines``),
 ``audit`` (``opened``, ``renamed``), ``syscalls`` (strace: ``call``, ``paths``, ``flags``, ``error``).
 ``show_work(text)`` writes any temporary path as ``<work>``.

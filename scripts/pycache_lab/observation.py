@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .paths import show_work
-from .tracebacks import Raised, exception_that_ended
+from .tracebacks import Raised, Traceback, exception_that_ended, last_traceback
 
 PYC_SUFFIXES = (".pyc", ".pyo")
 PLANTED = "PLANTED:"
@@ -231,6 +231,11 @@ class Observation:
     def exception(self) -> "Raised | None":
         """The exception that ended the run (type and message), or None."""
         return exception_that_ended(self.stderr)
+
+    @property
+    def traceback(self) -> "Traceback | None":
+        """The last traceback it printed (text and frames, ``frame("/mod.py").marked``), or None."""
+        return last_traceback(self.stderr)
 
     @property
     def created(self) -> list[str]:

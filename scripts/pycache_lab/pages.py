@@ -9,10 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 NOT_YET_MIGRATED = {
-    "anatomy",
-    "freshness",
     "hash-based",
-    "locations",
     "sourceless",
     "stdlib",
 }
