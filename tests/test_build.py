@@ -263,7 +263,8 @@ def verdict_page(says: str) -> str:
                    observe=lambda py: {"write-up": judge(written(py), says(py))},
                    expect=lambda py: {"write-up": judge([py.cached_path("mod.py")], says(py))})
         Markdown(":::{rule-table}\\n| claim | verdict |\\n|---|---|\\n"
-                 "| importing writes nothing | {verdict}`myth-import-writes-nothing` {claim}`here <myth-import-writes-nothing>` |\\n:::")
+                 "| importing writes nothing | {verdict}`myth-import-writes-nothing` "
+                 "{claim}`here <myth-import-writes-nothing>` |\\n:::")
         ```
         """) % says
 
