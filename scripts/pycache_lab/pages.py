@@ -13,7 +13,6 @@ NOT_YET_MIGRATED = {
     "cache-benefit",
     "entry-points",
     "freshness",
-    "hash-based",
     "lazy-imports",
     "locations",
     "myths",
