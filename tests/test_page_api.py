@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pycache_lab import NA, Book, Failed, Observation, show_work
+from pycache_lab import NA, Book, Box, Failed, Observation, show_work
 from pycache_lab import book as book_module
 from pycache_lab.observation import TreeDiff, parse_strace
 from pycache_lab.tracebacks import exception_that_ended
@@ -121,3 +121,30 @@ def test_an_expectation_computed_from_a_failed_scenario_drifts(book):
                        observe=lambda py: 0, expect=lambda py: breaks[py].returncode)
     verdicts = {r.interpreter.key: r.verdict for r in shown.check.results}
     assert verdicts.pop(book.newest.key) == "drifts" and set(verdicts.values()) <= {"holds"}
+
+
+def test_a_command_ending_with_a_redirect_reads_stdin_from_the_file(book):
+    py = book.newest
+    with Box(example="scripts-and-imports") as box:
+        box.write("say.py", "print('said=hello')\n")
+        run = box.run(py, "python - < say.py")
+        assert run.said == {"said": "hello"}
+        assert run.typed == "python%d - < say.py" % py.version_info[0]
+        assert box.run(py, ["-c", "print('<')", "<", "x"]).output.strip() == "<"  # a list is taken as it is
+
+
+def test_a_command_starting_with_assignments_sets_them_in_the_environment(book):
+    py = book.newest
+    with Box(example="scripts-and-imports") as box:
+        run = box.run(py, "GREETING=hi EMPTY= python -c 'import os; print(\"said=\" + os.environ[\"GREETING\"])'")
+        assert run.said == {"said": "hi"}
+        assert run.typed.startswith("GREETING=hi EMPTY= python%d -c " % py.version_info[0])
+        place = box.run(py, "WHERE=<work>/x python -c 'import os; print(os.environ[\"WHERE\"])'")
+        assert place.output.strip() == "<work>/x" and place.typed.startswith("WHERE='<work>/x' ")
+
+
+def test_the_output_line_by_line_in_order_with_work(book):
+    py = book.newest
+    with Box(example="scripts-and-imports") as box:
+        run = box.run(py, "python -c 'import os; print(\"second\"); print(os.getcwd()); print(\"first\")'")
+        assert run.lines == ["second", "<work>", "first"]

@@ -200,6 +200,11 @@ class Observation:
         return self.errors.splitlines()
 
     @property
+    def lines(self) -> list[str]:
+        """The output line by line, for scripts whose claim is the order of what they printed."""
+        return self.output.splitlines()
+
+    @property
     def said(self) -> dict:
         """What the script printed as ``key=value`` lines; a value that is JSON is decoded.
 

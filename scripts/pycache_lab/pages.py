@@ -11,14 +11,11 @@ from pathlib import Path
 NOT_YET_MIGRATED = {
     "anatomy",
     "cache-benefit",
-    "entry-points",
     "freshness",
-    "lazy-imports",
     "locations",
     "myths",
     "sourceless",
     "stdlib",
-    "switches",
 }
 """Pages still written on the old lab API. The guard rails (tests/test_pages.py) and the lint of
 cells (``nox -s lint``) apply to every other page. Remove a page when its chapter is rewritten:
