@@ -14,7 +14,6 @@ NOT_YET_MIGRATED = {
     "freshness",
     "locations",
     "myths",
-    "sourceless",
     "stdlib",
 }
 """Pages still written on the old lab API. The guard rails (tests/test_pages.py) and the lint of
