@@ -17,12 +17,12 @@ from .claims import NA, since, until
 from .failed import Failed
 from .interpreters import Discovery, Interpreter, InterpreterError, discover
 from .observation import Observation
-from .paths import WORK, show_work
+from .paths import WORK, show_dir, show_work
 from .pyc import PycError, decode_header, read_header, with_header_field
 from .sandbox import LabError, Sandbox, ScenarioTimeout
 from .scenario import Results
 from .workdir import EXAMPLES
 
 __all__ = ["Book", "Markdown", "show_value", "Box", "NA", "since", "until", "Failed", "Discovery",
-           "Interpreter", "InterpreterError", "discover", "Observation", "WORK", "show_work", "PycError",
+           "Interpreter", "InterpreterError", "discover", "Observation", "WORK", "show_dir", "show_work", "PycError",
            "decode_header", "read_header", "with_header_field", "LabError", "Sandbox", "ScenarioTimeout", "Results", "EXAMPLES"]

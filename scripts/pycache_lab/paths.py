@@ -34,3 +34,9 @@ def show_work(text: str) -> str:
 def fill_work(text: str, work: str) -> str:
     """The other way round, for commands and environments a page writes with ``<work>``."""
     return text.replace(WORK, str(work))
+
+
+def show_dir(text: str, directory: str, name: str) -> str:
+    """``text`` with ``directory`` written as ``name`` (``<stdlib>`` for an installation's standard
+    library), so that observed values never name one machine's installation paths."""
+    return text.replace(directory, name) if directory else text
