@@ -113,6 +113,16 @@ def test_the_trace_keeps_the_installations_cache_files_apart():
     assert trace.writes_outside == ["/opt/py/lib/python3.12/__pycache__/os.cpython-312.opt-1.pyc"]
 
 
+def test_a_transcript_leaves_out_the_trace_lines_about_the_labs_own_files():
+    from pycache_lab.transcript import command_block
+    trace = parse_trace("import m # precompiled from m.pyc\n"  # standard error shows the sandbox as <sandbox>
+                        "# created '<sandbox>/lab/audit-hook/__pycache__/sitecustomize.cpython-312.pyc'\n",
+                        lambda p: p)
+    run = Observation(["python2", "app.py"], 0, "", "", TreeDiff(), trace=trace, typed="python2 app.py")
+    shown = command_block(run, None)
+    assert "precompiled from m.pyc" in shown and "sitecustomize" not in shown
+
+
 def test_an_installation_directory_is_shown_by_name():
     assert show_dir("/opt/py/lib/python3.12/os.py", "/opt/py/lib/python3.12", "<stdlib>") == "<stdlib>/os.py"
     assert show_dir("built-in", "/opt/py/lib/python3.12", "<stdlib>") == "built-in"
