@@ -14,7 +14,6 @@ NOT_YET_MIGRATED = {
     "freshness",
     "locations",
     "myths",
-    "stdlib",
 }
 """Pages still written on the old lab API. The guard rails (tests/test_pages.py) and the lint of
 cells (``nox -s lint``) apply to every other page. Remove a page when its chapter is rewritten:
