@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from pycache_lab import NA, Book, Box, Failed, Observation, show_work
+from pycache_lab import NA, Book, Box, Failed, Observation, show_dir, show_work
 from pycache_lab import book as book_module
-from pycache_lab.observation import TreeDiff, parse_strace
+from pycache_lab.observation import TreeDiff, parse_strace, parse_trace
 from pycache_lab.tracebacks import exception_that_ended, last_traceback
 
 
@@ -98,6 +98,35 @@ def test_error_lines_are_standard_error_line_by_line():
     said = Observation(["x"], 1, "", "a warning\n/tmp/pycache-lab-a1/work/m.py: bad\n", TreeDiff())
     assert said.error_lines == ["a warning", "<work>/m.py: bad"]
     assert Observation(["x"], 0, "", "", TreeDiff()).error_lines == []
+
+
+def test_the_trace_keeps_the_installations_cache_files_apart():
+    stderr = ("# code object from '/w/__pycache__/mod.cpython-312.pyc'\n"
+              "# code object from '/usr/lib/python3.12/json/__pycache__/__init__.cpython-312.pyc'\n"
+              "# wrote '/opt/py/lib/python3.12/__pycache__/os.cpython-312.opt-1.pyc'\n"
+              "# wrote '/tmp/pycache-lab-ab1/lab/audit/__pycache__/sitecustomize.cpython-312.pyc'\n"
+              "import os # precompiled from /usr/lib/python2.7/os.pyc\n")
+    trace = parse_trace(stderr, lambda p: p[len("/w/"):] if p.startswith("/w/") else None)
+    assert trace.reads == ["__pycache__/mod.cpython-312.pyc"] and trace.writes == []
+    assert trace.reads_outside == ["/usr/lib/python3.12/json/__pycache__/__init__.cpython-312.pyc",
+                                   "/usr/lib/python2.7/os.pyc"]
+    assert trace.writes_outside == ["/opt/py/lib/python3.12/__pycache__/os.cpython-312.opt-1.pyc"]
+
+
+def test_a_transcript_leaves_out_the_trace_lines_about_the_labs_own_files():
+    from pycache_lab.transcript import command_block
+    trace = parse_trace("import m # precompiled from m.pyc\n"  # standard error shows the sandbox as <sandbox>
+                        "# created '<sandbox>/lab/audit-hook/__pycache__/sitecustomize.cpython-312.pyc'\n",
+                        lambda p: p)
+    run = Observation(["python2", "app.py"], 0, "", "", TreeDiff(), trace=trace, typed="python2 app.py")
+    shown = command_block(run, None)
+    assert "precompiled from m.pyc" in shown and "sitecustomize" not in shown
+
+
+def test_an_installation_directory_is_shown_by_name():
+    assert show_dir("/opt/py/lib/python3.12/os.py", "/opt/py/lib/python3.12", "<stdlib>") == "<stdlib>/os.py"
+    assert show_dir("built-in", "/opt/py/lib/python3.12", "<stdlib>") == "built-in"
+    assert show_dir("/x/os.py", "", "<stdlib>") == "/x/os.py"
 
 
 def test_temporary_paths_are_shown_as_work(monkeypatch):

@@ -51,3 +51,9 @@ def _show_repeated(text: str) -> str:
             return match.group(0)  # a longer root (/private/tmp), not a repeated path
         return "/" + WORK
     return re.sub(pattern, one, text)
+
+
+def show_dir(text: str, directory: str, name: str) -> str:
+    """``text`` with ``directory`` written as ``name`` (``<stdlib>`` for an installation's standard
+    library), so that observed values never name one machine's installation paths."""
+    return text.replace(directory, name) if directory else text
