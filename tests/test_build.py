@@ -63,7 +63,7 @@ def test_a_false_claim_fails_the_build_naming_claim_interpreter_expected_observe
     assert status != 0
     assert "claim 'import-writes-a-pyc' drifts" in output
     py = interpreters[-1]
-    assert "on %s: expected [], observed [%r]" % (py.label, py.cached_path("mod.py")) in output
+    assert "on CPython %s (%s): expected [], observed [%r]" % (py.version, py.path, py.cached_path("mod.py")) in output
 
 
 def test_named_interpreters_are_exactly_the_ones_used(tmp_path, interpreters):
