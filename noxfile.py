@@ -1,7 +1,6 @@
 """Sessions of pycache-book. `nox -s docs` builds the book; `nox -s tests` runs every check."""
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 

@@ -1,9 +1,9 @@
 """Write each notebook page's code cells as one Python file, for linters: ``<out>/<page>.py``.
 
-    python scripts/page_cells.py OUT_DIR [--all]
+    python scripts/page_cells.py OUT_DIR
 
 Cells are joined in page order, each preceded by a ``# <page>.md, cell N`` comment, so a finding's
-line leads back to its cell. Pages in ``pages.NOT_YET_MIGRATED`` are left out unless ``--all``.
+line leads back to its cell.
 Used by ``nox -s lint``.
 """
 import sys
@@ -22,8 +22,6 @@ def main(argv: "list[str]") -> int:
     out = Path(argv[0])
     out.mkdir(parents=True, exist_ok=True)
     for page in pages.notebook_pages(ROOT / "docs"):
-        if page.name in pages.NOT_YET_MIGRATED and "--all" not in argv:
-            continue
         parts = ["# %s, cell %d\n%s" % (page.path.name, n, cell) for n, cell in enumerate(page.cells, 1)]
         (out / (page.name.replace("/", "__") + ".py")).write_text("\n".join(parts), encoding="utf-8")
     return 0

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from pycache_lab import NA, Book, Box, Failed, Observation, show_work
+from pycache_lab import NA, Book, Box, Failed, Observation, show_dir, show_work
 from pycache_lab import book as book_module
-from pycache_lab.observation import TreeDiff, parse_strace
-from pycache_lab.tracebacks import exception_that_ended
+from pycache_lab.observation import TreeDiff, parse_strace, parse_trace
+from pycache_lab.tracebacks import exception_that_ended, last_traceback
 
 
 @pytest.fixture
@@ -100,6 +100,35 @@ def test_error_lines_are_standard_error_line_by_line():
     assert Observation(["x"], 0, "", "", TreeDiff()).error_lines == []
 
 
+def test_the_trace_keeps_the_installations_cache_files_apart():
+    stderr = ("# code object from '/w/__pycache__/mod.cpython-312.pyc'\n"
+              "# code object from '/usr/lib/python3.12/json/__pycache__/__init__.cpython-312.pyc'\n"
+              "# wrote '/opt/py/lib/python3.12/__pycache__/os.cpython-312.opt-1.pyc'\n"
+              "# wrote '/tmp/pycache-lab-ab1/lab/audit/__pycache__/sitecustomize.cpython-312.pyc'\n"
+              "import os # precompiled from /usr/lib/python2.7/os.pyc\n")
+    trace = parse_trace(stderr, lambda p: p[len("/w/"):] if p.startswith("/w/") else None)
+    assert trace.reads == ["__pycache__/mod.cpython-312.pyc"] and trace.writes == []
+    assert trace.reads_outside == ["/usr/lib/python3.12/json/__pycache__/__init__.cpython-312.pyc",
+                                   "/usr/lib/python2.7/os.pyc"]
+    assert trace.writes_outside == ["/opt/py/lib/python3.12/__pycache__/os.cpython-312.opt-1.pyc"]
+
+
+def test_a_transcript_leaves_out_the_trace_lines_about_the_labs_own_files():
+    from pycache_lab.transcript import command_block
+    trace = parse_trace("import m # precompiled from m.pyc\n"  # standard error shows the sandbox as <sandbox>
+                        "# created '<sandbox>/lab/audit-hook/__pycache__/sitecustomize.cpython-312.pyc'\n",
+                        lambda p: p)
+    run = Observation(["python2", "app.py"], 0, "", "", TreeDiff(), trace=trace, typed="python2 app.py")
+    shown = command_block(run, None)
+    assert "precompiled from m.pyc" in shown and "sitecustomize" not in shown
+
+
+def test_an_installation_directory_is_shown_by_name():
+    assert show_dir("/opt/py/lib/python3.12/os.py", "/opt/py/lib/python3.12", "<stdlib>") == "<stdlib>/os.py"
+    assert show_dir("built-in", "/opt/py/lib/python3.12", "<stdlib>") == "built-in"
+    assert show_dir("/x/os.py", "", "<stdlib>") == "/x/os.py"
+
+
 def test_temporary_paths_are_shown_as_work(monkeypatch):
     monkeypatch.setattr("tempfile.tempdir", "/tmp/a b")  # a TMPDIR with a space, as the hostile suite uses
     text = "could not create '/tmp/a b/pycache-lab-x1_y/work/__pycache__': /tmp/pycache-lab-x1/lab/f"
@@ -148,3 +177,29 @@ def test_the_output_line_by_line_in_order_with_work(book):
     with Box(example="scripts-and-imports") as box:
         run = box.run(py, "python -c 'import os; print(\"second\"); print(os.getcwd()); print(\"first\")'")
         assert run.lines == ["second", "<work>", "first"]
+
+
+def test_the_last_traceback_with_its_frames_and_markers():
+    stderr = ("# code object from '/tmp/pycache-lab-a1/work/__pycache__/mod.cpython-313.pyc'\n"
+              "Traceback (most recent call last):\n"
+              '  File "/tmp/pycache-lab-a1/work/call.py", line 3, in <module>\n'
+              '    result = mod.total({"price": 2, "qty": 3})\n'
+              '  File "/tmp/pycache-lab-a1/work/mod.py", line 2, in total\n'
+              '    return order["price"] * order["qty"] + order["tax"]\n'
+              '                                           ~~~~~^^^^^^^\n'
+              "KeyError: 'tax'\n# cleanup[2] removing sys\n")
+    found = exception_that_ended(stderr)
+    assert str(found) == "KeyError: 'tax'"
+    traceback = last_traceback(stderr)
+    assert traceback.text.startswith("Traceback") and "<work>/mod.py" in traceback.text and "# " not in traceback.text
+    assert traceback.frame("/mod.py").marked and not traceback.frame("/call.py").marked
+    assert traceback.frame("/mod.py").line == 2 and traceback.frame("/other.py") is None
+    assert last_traceback("all went well\n") is None
+
+
+def test_a_sandbox_path_repeated_under_a_cache_prefix_keeps_the_prefix(monkeypatch):
+    assert show_work("pfx/tmp/pycache-lab-a1/work/mod.cpython-313.pyc") == "pfx/<work>/mod.cpython-313.pyc"
+    assert (show_work("/tmp/pycache-lab-a1/work/pfx/tmp/pycache-lab-a1/work/mod.cpython-313.pyc")
+            == "<work>/pfx/<work>/mod.cpython-313.pyc")
+    monkeypatch.setattr("tempfile.tempdir", "/private/tmp")  # a root that ends with another root is not a prefix
+    assert show_work("cd /private/tmp/pycache-lab-a1/work/sub") == "cd <work>/sub"

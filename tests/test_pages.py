@@ -1,8 +1,6 @@
 """Guard rails for the pages: short cells, the lab's top level only, no page doing the lab's job.
 
-They apply to every notebook page except those in ``pages.NOT_YET_MIGRATED`` (chapters still on
-the old API), a set that must shrink to nothing: a listed page that already passes every guard
-fails ``test_not_yet_migrated_lists_only_pages_that_still_need_it``.
+They apply to every notebook page of the book.
 """
 from __future__ import annotations
 
@@ -15,7 +13,6 @@ from pycache_lab import pages
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL = pages.notebook_pages(ROOT / "docs")
-MIGRATED = [p for p in ALL if p.name not in pages.NOT_YET_MIGRATED]
 MAX_CELL_LINES = 25
 IMPORT_FROM_INSIDE_THE_LAB = re.compile(r"^\s*(from\s+pycache_lab\.\w+|import\s+pycache_lab\.)", re.M)
 # The lab's jobs, heuristically: reading output, rewriting paths, tracing, building archives.
@@ -57,16 +54,9 @@ def shows_a_transcript_before_its_first_claim(page: pages.Page) -> bool:
     return True  # a page without claims
 
 
-@pytest.mark.parametrize("page", MIGRATED, ids=[p.name for p in MIGRATED])
-def test_a_migrated_page_keeps_the_guard_rails(page):
+@pytest.mark.parametrize("page", ALL, ids=[p.name for p in ALL])
+def test_every_page_keeps_the_guard_rails(page):
     assert problems(page) == []
-
-
-def test_not_yet_migrated_lists_only_pages_that_still_need_it():
-    names = {p.name for p in ALL}
-    assert pages.NOT_YET_MIGRATED <= names, "not pages: %s" % sorted(pages.NOT_YET_MIGRATED - names)
-    done = [p.name for p in ALL if p.name in pages.NOT_YET_MIGRATED and not problems(p)]
-    assert done == [], "these pages pass every guard: remove them from pages.NOT_YET_MIGRATED"
 
 
 def test_the_guards_catch_what_they_guard_against(tmp_path):

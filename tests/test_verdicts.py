@@ -40,3 +40,36 @@ def test_label_of_record_skips_interpreters_where_the_claim_does_not_apply():
     record = {"results": {"2.7.18": "n/a", "3.6.15": "holds", "3.13.0": "drifts"},
               "observed": {"2.7.18": None, "3.6.15": {"write-up": WRONG}, "3.13.0": {"write-up": RIGHT}}}
     assert label_of_record(record, ["2.7.18", "3.6.15", "3.13.0"]) == "true from 3.13"
+
+
+class _Book:
+    """Just enough of a page's Book: claims checked on the given interpreters."""
+
+    def __init__(self, interpreters):
+        self.interpreters, self.checks = interpreters, []
+
+    def claim(self, id, statement, *, observe, expect):
+        from pycache_lab import claims
+        from pycache_lab.book import Shown
+
+        self.checks.append(claims.check(claims.Claim(id, statement, observe, expect, "myths"), self.interpreters))
+        return Shown(self.checks[-1])
+
+
+def test_write_ups_decide_each_row_once_and_the_table_cites_the_verdict(interpreters):
+    from pycache_lab import WriteUps
+
+    rows = [{"slug": "one", "made by": "blog, Q&A", "claim": "It is one.", "true": "It is one.", "see": ["x"]},
+            {"slug": "two", "made by": "blog", "claim": "It is two.", "true": "It is three.", "see": []}]
+    book = _Book(interpreters[-1:])
+    write_ups = WriteUps(book, rows)
+    assert "{verdict}`myth-two`" in write_ups.table().text and "{claim}`x`" in write_ups.table().text
+    assert "| blog | 2 |" in write_ups.per_source().text
+    with pytest.raises(ValueError, match="two"):
+        write_ups.decide(("one", lambda py: 1, 1))
+        write_ups.tally()
+    shown = write_ups.decide(("two", lambda py: 3, 3, 2))
+    assert "Row 2" in shown.text and book.checks[-1].results[0].observed == {"write-up": WRONG, "observed": 3}
+    assert "1 true" in write_ups.tally() and "1 false" in write_ups.tally()
+    with pytest.raises(ValueError, match="used twice"):
+        WriteUps(book, rows + rows[:1])

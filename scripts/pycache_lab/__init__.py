@@ -9,7 +9,7 @@ typed, strace), ``observation`` (witnesses of what a run did), ``tracebacks`` (t
 ended a run), ``paths`` (``<work>``), ``scenario`` (results per interpreter), ``failed`` (a
 scenario that raised), ``transcript`` (a scenario shown as PyMOTW shows one), ``claims``
 (expected against observed), ``ledger`` and ``drifts`` (the build's records and reports), ``pyc``
-(decode cache files of every era), ``book`` (what a page uses).
+(decode cache files of every era), ``verdicts`` (verdicts on write-ups' claims), ``book`` (what a page uses).
 """
 from .book import Book, Markdown, show_value
 from .box import Box
@@ -17,12 +17,14 @@ from .claims import NA, since, until
 from .failed import Failed
 from .interpreters import Discovery, Interpreter, InterpreterError, discover
 from .observation import Observation
-from .paths import WORK, show_work
-from .pyc import PycError, decode_header, read_header
+from .paths import WORK, show_dir, show_work
+from .pyc import PycError, decode_header, read_header, with_header_field
 from .sandbox import LabError, Sandbox, ScenarioTimeout
 from .scenario import Results
+from .verdicts import Cases, WriteUps
 from .workdir import EXAMPLES
 
 __all__ = ["Book", "Markdown", "show_value", "Box", "NA", "since", "until", "Failed", "Discovery",
-           "Interpreter", "InterpreterError", "discover", "Observation", "WORK", "show_work", "PycError",
-           "decode_header", "read_header", "LabError", "Sandbox", "ScenarioTimeout", "Results", "EXAMPLES"]
+           "Interpreter", "InterpreterError", "discover", "Observation", "WORK", "show_dir", "show_work",
+           "PycError", "decode_header", "read_header", "with_header_field", "LabError", "Sandbox",
+           "ScenarioTimeout", "Results", "EXAMPLES", "Cases", "WriteUps"]

@@ -36,7 +36,8 @@ command or env value is the scenario directory); files: ``write``, ``read``, ``e
 A run (``observation.Observation``): ``pycs_written``, ``written``, ``created``, ``tree``,
 ``output``/``errors``/``error_lines`` (``<work>`` for the scenario directory), ``said`` (the one output
 convention: example scripts print ``key=value`` lines, JSON values decoded), ``planted_ran``,
-``exception`` (the exception that ended it, 2.7 to 3.x: ``.type``, ``.message``), ``trace``
+``exception`` (the exception that ended it, 2.7 to 3.x: ``.type``, ``.message``), ``traceback``
+(the last one printed: ``.text``, ``.frames``, ``.frame("/mod.py").marked``), ``trace``
 (``-v``: ``reads``, ``writes``, ``failed_writes``, ``failure_reasons``, ``lines``),
 ``audit`` (``opened``, ``renamed``), ``syscalls`` (strace: ``call``, ``paths``, ``flags``, ``error``).
 ``show_work(text)`` writes any temporary path as ``<work>``.
@@ -46,13 +47,11 @@ drifts on that interpreter with observed ``the scenario failed: <Type>: <message
 <where>)``; an ``observe`` that raises drifts the same way. Display code keeps working (a
 ``Failed`` absorbs attributes, items and calls). ``LabError`` (the lab cannot run) still stops.
 
-Rewriting a chapter on this API (``docs/scripts-and-imports.md`` is the model): the rule in one
+Writing a chapter on this API (``docs/scripts-and-imports.md`` is the model): the rule in one
 sentence, then a full transcript (a cell ending with a scenario's results) before the first
 claim, each claim right below the scenario it reads, exceptions last; cells of about 15 lines
 (25 at most), setup cells ``:tags: [hide-input]``; example scripts in ``examples/<page>/`` print
-``key=value`` lines for what claims read. Keep claim ids, verdicts and observed values (list any
-value whose presentation changes). Then remove the page from ``pages.NOT_YET_MIGRATED``:
-``tests/test_pages.py`` and ``nox -s lint`` then guard it.
+``key=value`` lines for what claims read. ``tests/test_pages.py`` and ``nox -s lint`` guard it.
 
 Each claim is recorded in the page's ledger fragment (when the build set
 ``PYCACHE_BOOK_LEDGER_DIR``). ``RAISE_ON_DRIFT`` (default true; false in the build, which lists

@@ -21,8 +21,8 @@ import stat
 from dataclasses import dataclass, field
 from typing import Any
 
-from .paths import show_work
-from .tracebacks import Raised, exception_that_ended
+from .paths import SANDBOX, show_work
+from .tracebacks import Raised, Traceback, exception_that_ended, last_traceback
 
 PYC_SUFFIXES = (".pyc", ".pyo")
 PLANTED = "PLANTED:"
@@ -106,6 +106,16 @@ class Trace:
     failure_reasons: list[str] = field(default_factory=list)
     """Why, as ``-v`` said (3.x: ``PermissionError(13, 'Permission denied')``; 2.7 says nothing)."""
     lines: list[str] = field(default_factory=list)
+    reads_outside: list[str] = field(default_factory=list)
+    """Cache files read outside the scenario directory (the installation's), absolute paths."""
+    writes_outside: list[str] = field(default_factory=list)
+    """Cache files written outside it, absolute paths (the sandbox's own lab folder left out)."""
+
+
+def _outside(path: str, found: list[str]) -> None:
+    """Note a path outside the scenario directory, unless it is the lab's own (in its sandbox)."""
+    if not show_work(path).startswith(SANDBOX) and path not in found:
+        found.append(path)
 
 
 def parse_trace(stderr: str, relative) -> Trace:
@@ -122,10 +132,14 @@ def parse_trace(stderr: str, relative) -> Trace:
             path = relative(write.group("path"))
             if path and path not in trace.writes:
                 trace.writes.append(path)
+            elif path is None:
+                _outside(write.group("path"), trace.writes_outside)
         elif read:
             path = relative(read.group("a") or read.group("b"))
             if path and path.endswith(PYC_SUFFIXES) and path not in trace.reads:
                 trace.reads.append(path)
+            elif path is None and (read.group("a") or read.group("b")).endswith(PYC_SUFFIXES):
+                _outside(read.group("a") or read.group("b"), trace.reads_outside)
         else:
             continue
         trace.lines.append(line)
@@ -231,6 +245,11 @@ class Observation:
     def exception(self) -> "Raised | None":
         """The exception that ended the run (type and message), or None."""
         return exception_that_ended(self.stderr)
+
+    @property
+    def traceback(self) -> "Traceback | None":
+        """The last traceback it printed (text and frames, ``frame("/mod.py").marked``), or None."""
+        return last_traceback(self.stderr)
 
     @property
     def created(self) -> list[str]:

@@ -8,20 +8,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-NOT_YET_MIGRATED = {
-    "anatomy",
-    "cache-benefit",
-    "freshness",
-    "hash-based",
-    "locations",
-    "myths",
-    "sourceless",
-    "stdlib",
-}
-"""Pages still written on the old lab API. The guard rails (tests/test_pages.py) and the lint of
-cells (``nox -s lint``) apply to every other page. Remove a page when its chapter is rewritten:
-this set must become empty (a test fails for a listed page that already passes every guard)."""
-
 _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})\{code-cell\}[^\n]*\n(?P<body>.*?)^(?P=fence)[ \t]*$",
                     re.MULTILINE | re.DOTALL)
 _NOTEBOOK = re.compile(r"^---\n.*?^(file_format: *mystnb|\s*format_name: *myst)\b.*?^---\n",

@@ -13,6 +13,7 @@ from .failed import is_failed
 from .ledger import neighbours_alike
 from .markdown import Markdown, fenced
 from .observation import Observation
+from .paths import SANDBOX
 from .workdir import EXAMPLES
 
 MAX_FILES_SHOWN_BY_DEFAULT = 4
@@ -59,8 +60,9 @@ def command_block(run: Observation, tag: str | None) -> str:
 
 
 def _outside(line: str) -> bool:
-    """A ``-v`` line about a file outside the scenario directory (the standard library's caches)."""
-    return "'/" in line or " /" in line
+    """A ``-v`` line about a file outside the scenario directory (the standard library's caches,
+    or the lab's own witnesses in its sandbox, such as the audit hook)."""
+    return "'/" in line or " /" in line or SANDBOX in line
 
 
 def appeared(run: Observation) -> str:

@@ -78,3 +78,94 @@ def label_of_record(record: dict, versions: Sequence[str], key: str = "write-up"
     results = [(v, record["observed"][v][key]) for v in versions
                if record["results"].get(v) not in (None, "n/a") and isinstance(record["observed"].get(v), dict)]
     return label(results)
+
+
+class WriteUps:
+    """The claims of some write-ups, each decided by one verdict claim on a page (``docs/myths.md``).
+
+    ``rows`` are dicts: ``slug``, ``made by`` (the write-ups, comma-separated), ``claim`` (as the
+    write-ups make it), ``true`` (what is true: the verdict claim's statement) and ``see`` (claims
+    of other chapters that prove the same point). They live in a JSON file beside the page, so the
+    page holds prose and scenarios, and its verdict table is generated from the same rows.
+    """
+
+    def __init__(self, book, rows: Sequence[dict]):
+        self.book = book
+        self.rows = {row["slug"]: dict(row, number=number) for number, row in enumerate(rows, 1)}
+        if len(self.rows) != len(rows):
+            raise ValueError("a write-up claim's slug is used twice")
+        self.decided: list[str] = []
+
+    @classmethod
+    def from_file(cls, book, name: str) -> "WriteUps":
+        """Rows from ``docs/<name>`` (a JSON list)."""
+        import json
+
+        from .workdir import REPO
+
+        return cls(book, json.loads((REPO / "docs" / name).read_text(encoding="utf-8")))
+
+    def table(self):
+        """The rule table: each row's claim, its computed ``{verdict}`` and what is true, with evidence."""
+        from .markdown import Markdown
+
+        lines = [":::{rule-table}", "| # | the claim (made by) | verdict | what is true (evidence) |", "|---|---|---|---|"]
+        for slug, row in self.rows.items():
+            evidence = ["{claim}`here <myth-%s>`" % slug] + ["{claim}`%s`" % other for other in row["see"]]
+            lines.append("| %d | %s (*%s*) | {verdict}`myth-%s` | %s (%s) |" % (
+                row["number"], row["claim"], row["made by"], slug, row["true"], ", ".join(evidence)))
+        return Markdown("\n".join(lines + [":::"]))
+
+    def per_source(self):
+        """How many claims each write-up makes (a claim several make counts for each)."""
+        from collections import Counter
+
+        from .markdown import Markdown
+
+        counted = Counter(s.strip() for row in self.rows.values() for s in row["made by"].split(","))
+        rows = "\n".join("| %s | %d |" % kv for kv in sorted(counted.items()))
+        return Markdown("| write-up | claims |\n|---|---|\n%s\n\n%d distinct claims; how their verdicts came out is "
+                        "counted at the end of the page." % (rows, len(self.rows)))
+
+    def decide(self, *checks):
+        """State verdict claims ``(slug, observe, expect[, says])`` and show them, each with its anchor.
+
+        ``says`` is what the write-up predicts would be observed (a value, a function of ``py``, or
+        ``Cases``); left out, the write-up predicts exactly what CPython does. The claim records, per
+        interpreter, whether the write-up was right (``write-up``) and what was seen (``observed``).
+        """
+        from .markdown import Markdown
+
+        shown = []
+        for slug, observe, expect, *says in checks:
+            row = self.rows[slug]
+            self.decided.append(slug)
+            predicted = (lambda py, s=says[0]: _value(s, py)) if says else (lambda py, e=expect: _value(e, py))
+            check = self.book.claim(
+                "myth-" + slug, row["true"],
+                observe=lambda py, o=observe, p=predicted: _verdict_record(o(py), p(py)),
+                expect=lambda py, e=expect, p=predicted: _verdict_record(_value(e, py), p(py)))
+            shown.append("**Row %d** (%s)\n\n%s" % (row["number"], row["made by"], check._repr_markdown_()))
+        return Markdown("\n\n".join(shown))
+
+    def tally(self) -> str:
+        """Every row decided exactly once (else ``ValueError``), and how the verdicts came out."""
+        from collections import Counter
+
+        missing = [slug for slug in self.rows if slug not in self.decided]
+        if missing or len(self.decided) != len(set(self.decided)):
+            raise ValueError("write-up claims without exactly one verdict claim: %s" % (missing or self.decided))
+        counted = Counter(label([(r.interpreter.key, r.observed["write-up"]) for r in check.results
+                                 if r.verdict != "n/a" and isinstance(r.observed, dict)])
+                          for check in self.book.checks if check.claim.id[5:] in self.rows)
+        lines = ["%d claims, each decided by one verdict claim on %d interpreters:"
+                 % (len(self.rows), len(self.book.interpreters))]
+        return "\n".join(lines + ["%3d %s" % (count, verdict) for verdict, count in counted.most_common()])
+
+
+def _value(value: Any, py) -> Any:
+    return value(py) if callable(value) else value
+
+
+def _verdict_record(seen: Any, says: Any) -> dict:
+    return {"write-up": judge(seen, says), "observed": seen}

@@ -1,4 +1,4 @@
-"""The scenario's files: write, copy from ``examples/``, read, date, chmod, mkdir, zip, list.
+"""The scenario's files: write, copy from ``examples/``, read, date (to the nanosecond), chmod, mkdir, zip, list.
 
 A mixin of ``Sandbox`` (which provides ``work``, the scenario directory, and ``_give_away``, which
 hands new files to the unprivileged user when the sandbox has one). Paths are relative to the
@@ -66,6 +66,16 @@ class WorkFiles:
         """Set a file's modification (and access) time, in seconds since the epoch."""
         ns = int(round(seconds * 1e9))
         os.utime(self.path(rel), ns=(ns, ns), follow_symlinks=False)
+
+    def set_mtime_ns(self, rel: str, ns: int) -> int:
+        """Set a file's times to the nanosecond (no float holds ``T + 0.999999999`` exactly);
+        return the time the file system kept, read back: it may keep less than nanoseconds."""
+        os.utime(self.path(rel), ns=(ns, ns), follow_symlinks=False)
+        return self.mtime_ns(rel)
+
+    def mtime_ns(self, rel: str) -> int:
+        """A file's modification time in nanoseconds, as the file system keeps it."""
+        return os.lstat(self.path(rel)).st_mtime_ns
 
     def files(self) -> list[str]:
         return sorted(p for p, s in observation.snapshot(str(self.work)).items() if s.kind == "file")
