@@ -142,7 +142,7 @@ def missing_claims(run: Run, reference: dict[str, str]) -> list[str]:
 def judge(name: str, run: Run, reference: dict[str, str], alone: bool) -> tuple[str, str]:
     """(outcome, detail) of mutant ``name`` in ``run``. ``alone``: the only mutant of the run, so a
     crash or a failed cell is its own (in a run of several it is nobody's in particular)."""
-    drifting = run.drifting(run.keys[name])
+    drifting = run.drifting(run.keys.get(name, "?"))
     signs = run.crash_signs()
     missing = missing_claims(run, reference)
     if name in EQUIVALENT:
@@ -165,9 +165,10 @@ VERBOSE = False
 """Print each run as it ends (``python3 tests/mutants.py``)."""
 
 
-def tool_run(tool: str, real: str, scripts: dict[str, Path], pages: list[str], directory: Path) -> Run:
+def tool_run(tool: str, reals: list[str], scripts: dict[str, Path], pages: list[str], directory: Path) -> Run:
     """The self-check (``pages``: [] for every page) or the strict build (always every page), on the
-    real interpreter and the given mutants together, as a caller with a fresh HOME and TMPDIR."""
+    real interpreters (``controls``) and the given mutants together, as a caller with a fresh HOME
+    and TMPDIR."""
     import shutil
     import time
 
@@ -176,7 +177,7 @@ def tool_run(tool: str, real: str, scripts: dict[str, Path], pages: list[str], d
     spot = directory / ("run-%d" % len(list(directory.glob("run-*"))))
     for sub in ("home", "tmp"):
         (spot / sub).mkdir(parents=True)
-    paths = [real] + [str(s) for s in scripts.values()]
+    paths = list(reals) + [str(s) for s in scripts.values()]
     env = trust.caller_env(spot / "home", spot / "tmp")
     if tool == "build":
         out = spot / "build"
@@ -189,7 +190,11 @@ def tool_run(tool: str, real: str, scripts: dict[str, Path], pages: list[str], d
     started = time.monotonic()
     done = trust.run(command, env, trust.ROOT)
     seconds = time.monotonic() - started
-    data = trust.load(ledger) if ledger.exists() else None
+    if tool == "build":  # as the build itself reads it: claims.json, or the pages' fragments if Sphinx stopped
+        from pycache_lab import drifts
+        data = drifts.ledger_of_build(out)
+    else:
+        data = trust.load(ledger) if ledger.exists() else None
     keys = {}
     if data is not None:
         by_path = {i["path"]: i["version"] for i in data["interpreters"]}
@@ -206,12 +211,12 @@ def tool_run(tool: str, real: str, scripts: dict[str, Path], pages: list[str], d
     return run
 
 
-def outcomes(tool: str, real: str, scripts: dict[str, Path], pages: list[str], directory: Path,
+def outcomes(tool: str, reals: list[str], scripts: dict[str, Path], pages: list[str], directory: Path,
              reference: dict[str, str], each_alone: bool = True) -> tuple[dict[str, tuple[str, str]], list[Run]]:
     """Every mutant's (outcome, detail) under ``tool``: one run with all mutants together. A crash
     or a failed cell in that run cannot be pinned on one mutant: each mutant then runs again alone
     (the self-check only on the pages that failed) and is judged crashed if that run crashes."""
-    together = tool_run(tool, real, scripts, pages, directory)
+    together = tool_run(tool, reals, scripts, pages, directory)
     runs = [together]
     verdicts = {n: judge(n, together, reference, alone=len(scripts) == 1) for n in scripts}
     suspect = failed_pages(together)
@@ -221,7 +226,7 @@ def outcomes(tool: str, real: str, scripts: dict[str, Path], pages: list[str], d
     if tool == "self-check" and suspect and not together.crash_signs():
         pages, reference = sorted(suspect), {i: p for i, p in reference.items() if p in suspect}
     for name, script in scripts.items():
-        alone = tool_run(tool, real, {name: script}, pages, directory)
+        alone = tool_run(tool, reals, {name: script}, pages, directory)
         runs.append(alone)
         outcome, detail = judge(name, alone, reference, alone=True)
         if outcome == CRASHED:
@@ -238,10 +243,17 @@ def failed_pages(run: Run) -> set[str]:
     return {m.group(1) for m in (re.match(r"([A-Za-z0-9_/-]+), (cell \d+|a cell)", line) for line in lines) if m}
 
 
-def reference_claims(real: str, pages: list[str], directory: Path) -> tuple[dict[str, str], Run]:
-    """The claims (``{id: page}``) a clean self-check of ``pages`` reports on the real interpreter alone."""
-    run = tool_run("self-check", real, {}, pages, directory)
-    assert run.status == 0 and run.data, "the real interpreter must pass the self-check:\n" + run.output[-3000:]
+def controls(interpreters: list) -> list:
+    """The real interpreters every run includes: the newest, which the mutants wrap, and a partner of
+    another minor version (some claims compare two versions; the myths chapter needs one)."""
+    newest = interpreters[-1]
+    return [newest] + [py for py in interpreters if py.short != newest.short][:1]
+
+
+def reference_claims(reals: list[str], pages: list[str], directory: Path) -> tuple[dict[str, str], Run]:
+    """The claims (``{id: page}``) a clean self-check of ``pages`` reports on the real interpreters alone."""
+    run = tool_run("self-check", reals, {}, pages, directory)
+    assert run.status == 0 and run.data, "the real interpreters must pass the self-check:\n" + run.output[-3000:]
     return {c["id"]: c["page"] for c in run.data["claims"]}, run
 
 
@@ -256,7 +268,7 @@ def main(argv=None) -> int:
     from pycache_lab.interpreters import named
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--real")
+    parser.add_argument("--real", action="append", help="the interpreter to wrap (the newest named) and its partner")
     parser.add_argument("--page", action="append", default=[])
     parser.add_argument("--only", action="append", default=[])
     parser.add_argument("--tool", action="append", choices=["self-check", "build"])
@@ -265,18 +277,20 @@ def main(argv=None) -> int:
     global VERBOSE
     VERBOSE = True
     from pycache_lab import discover
-    real = named([args.real]).interpreters[0] if args.real else discover().interpreters[-1]
+    reals = controls(named(args.real).interpreters if args.real else discover().interpreters)
+    real = reals[0]
     directory = Path(tempfile.mkdtemp(prefix="pycache-mutants-", dir="/tmp"))
     directory.chmod(0o755)
     try:
         names = applicable(args.only or list(MUTANTS), real)
         scripts = {n: write(directory, n, real.path) for n in names}
-        reference, control = reference_claims(real.path, args.page, directory)
-        print("control: %d claims on %s, %.0f s" % (len(reference), real.label, control.seconds), flush=True)
+        reference, control = reference_claims([py.path for py in reals], args.page, directory)
+        print("control: %d claims on %s, %.0f s" % (len(reference), ", ".join(py.label for py in reals),
+                                                   control.seconds), flush=True)
         tools = args.tool or ["self-check"]
         table = {}
         for tool in tools:
-            table[tool], runs = outcomes(tool, real.path, scripts, args.page if tool == "self-check" else [],
+            table[tool], runs = outcomes(tool, [py.path for py in reals], scripts, args.page if tool == "self-check" else [],
                                          directory, reference, not args.together)
             print("%s: %d run(s), %s" % (tool, len(runs), ", ".join("%.0f s" % r.seconds for r in runs)), flush=True)
         for name in names:

@@ -25,15 +25,18 @@ import trust
 
 
 @pytest.fixture(scope="module")
-def lab(newest):
-    """The real newest interpreter, every applicable mutant of it, and the control's claims."""
+def lab(interpreters, newest):
+    """The real newest interpreter (and a partner of another minor version), every applicable mutant
+    of the newest, and the claims of the control run."""
     directory = Path(tempfile.mkdtemp(prefix="pycache-mutants-", dir="/tmp"))
     directory.chmod(0o755)
     try:
         names = mutants.applicable(list(mutants.MUTANTS), newest)
         scripts = {n: mutants.write(directory, n, newest.path) for n in names}
-        reference, control = mutants.reference_claims(newest.path, trust.pages(), directory)
-        yield {"directory": directory, "scripts": scripts, "reference": reference, "control": control}
+        reals = [py.path for py in mutants.controls(interpreters)]
+        reference, control = mutants.reference_claims(reals, trust.pages(), directory)
+        yield {"directory": directory, "scripts": scripts, "reference": reference, "control": control,
+               "reals": reals}
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
@@ -46,11 +49,12 @@ def judged(lab, newest):
         tools["build"] = []
     result = {}
     for tool, pages in tools.items():
-        result[tool], runs = mutants.outcomes(tool, newest.path, lab["scripts"], pages, lab["directory"],
+        result[tool], runs = mutants.outcomes(tool, lab["reals"], lab["scripts"], pages, lab["directory"],
                                               lab["reference"])
         trust.MUTATION_RUNS.append((tool, len(runs), sum(r.seconds for r in runs)))
-        real = runs[0].data and {i["path"]: i["version"] for i in runs[0].data["interpreters"]}.get(newest.path)
-        result[tool]["(control)"] = runs[0].drifting(real) if real else ["no ledger"]
+        keys = {i["path"]: i["version"] for i in (runs[0].data or {"interpreters": []})["interpreters"]}
+        result[tool]["(control)"] = ([c for path in lab["reals"] for c in runs[0].drifting(keys.get(path, "?"))]
+                                     if runs[0].data else ["no ledger: %s" % runs[0].output[-2000:]])
     return result
 
 
