@@ -209,3 +209,40 @@ def test_a_cache_this_caller_cannot_read_is_passed_over(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "iterdir", refused)
     assert debian.roots(tmp_path) == []
     assert debian.host_interpreters(debian.suite_root(tmp_path, "sid")) == []
+
+
+def test_a_root_lacking_a_package_is_unpacked_anew_beside_it_then_swapped(tmp_path, monkeypatch):
+    """debootstrap replaced by a stand-in that makes the new root; the old one is removed after."""
+    installer = load_installer()
+    cache = tmp_path / "cache"
+    root = debian.suite_root(cache, "sid")
+    (root / "old-marker").parent.mkdir(parents=True)
+    (root / "old-marker").write_text("")
+    seen = []
+
+    def fake_debootstrap(command, **_):
+        seen.append(command)
+        target = Path(command[-2])
+        (target / "new-marker").parent.mkdir(parents=True)
+        (target / "new-marker").write_text("")
+        return subprocess.CompletedProcess(command, 0, b"", b"")
+    import subprocess
+    monkeypatch.setattr(installer.subprocess, "run", fake_debootstrap)
+    installer.unpack(root, cache, "sid", ["python3.15"], debian.MIRROR)
+    assert seen[0][-2] == str(root) + ".new" and "--cache-dir=%s" % debian.debs_dir(cache) in seen[0]
+    assert (root / "new-marker").exists() and not (root / "old-marker").exists()
+    assert sorted(p.name for p in root.parent.iterdir()) == ["debs", "sid"]
+
+
+def test_a_failed_debootstrap_leaves_the_old_root_and_says_where_the_unfinished_one_is(tmp_path, monkeypatch):
+    import subprocess
+    installer = load_installer()
+    cache = tmp_path / "cache"
+    root = debian.suite_root(cache, "sid")
+    root.mkdir(parents=True)
+    monkeypatch.setattr(installer.subprocess, "run", lambda command, **_: subprocess.CompletedProcess(
+        command, 1, b"E: Couldn't download packages: python3.15\n", b""))
+    with pytest.raises(installer.CannotInstall) as caught:
+        installer.unpack(root, cache, "sid", ["python3.15"], debian.MIRROR)
+    assert "Couldn't download packages" in str(caught.value) and str(root) + ".new" in str(caught.value)
+    assert root.is_dir()
