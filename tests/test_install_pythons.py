@@ -49,10 +49,18 @@ def test_the_packages_are_each_interpreter_and_the_newest_ones_docs():
         debian.packages(["2.7"])
 
 
-def test_the_debootstrap_command_keeps_the_packages_between_runs():
-    command = debian.debootstrap_command("sid", Path("/c/debian/sid.new"), ["python3.15"], Path("/c/debian/debs"))
+def test_the_debootstrap_command_keeps_the_packages_between_runs(tmp_path):
+    (tmp_path / "sid").write_text("")
+    command = debian.debootstrap_command("sid", Path("/c/debian/sid.new"), ["python3.15"], Path("/c/debian/debs"),
+                                         scripts=tmp_path)
     assert command == ["debootstrap", "--variant=minbase", "--include=python3.15",
                        "--cache-dir=/c/debian/debs", "sid", "/c/debian/sid.new", debian.MIRROR]
+
+
+def test_a_suite_newer_than_debootstrap_gets_sids_script(tmp_path):
+    (tmp_path / "sid").write_text("")
+    command = debian.debootstrap_command("forky", Path("/r"), ["python3.15"], Path("/d"), scripts=tmp_path)
+    assert command[-4:] == ["forky", "/r", debian.MIRROR, str(tmp_path / "sid")]
 
 
 def test_only_installed_packages_count(tmp_path):

@@ -91,10 +91,18 @@ def packages(versions: list[str]) -> list[str]:
     return ["python%s" % v for v in versions] + ["python%s-doc" % versions[-1]]
 
 
+DEBOOTSTRAP_SCRIPTS = Path("/usr/share/debootstrap/scripts")
+
+
 def debootstrap_command(suite: str, target: Path, include: list[str], debs: Path,
-                        mirror: str = MIRROR) -> list[str]:
-    return ["debootstrap", "--variant=minbase", "--include=" + ",".join(include),
-            "--cache-dir=" + str(debs), suite, str(target), mirror]
+                        mirror: str = MIRROR, scripts: Path = DEBOOTSTRAP_SCRIPTS) -> list[str]:
+    """The debootstrap call. A debootstrap older than the suite (Debian 12's knows no ``forky``)
+    is given sid's script, which newer debootstraps use for every later Debian suite."""
+    command = ["debootstrap", "--variant=minbase", "--include=" + ",".join(include),
+               "--cache-dir=" + str(debs), suite, str(target), mirror]
+    if not (scripts / suite).exists() and (scripts / "sid").exists():
+        command.append(str(scripts / "sid"))
+    return command
 
 
 def installed_packages(status_text: str) -> dict[str, str]:
