@@ -24,7 +24,10 @@ extensions = [
     "sphinx.ext.graphviz",
     "pycache_book",
     "pycache_ledger_pages",
+    "pycache_rule_tables",
+    "pycache_verdicts",
     "pycache_upstream_pages",
+    "pycache_site",
 ]
 
 root_doc = "index"
@@ -69,7 +72,10 @@ html_theme_options = {
     "home_page_in_toc": True,  # the front page answers first: keep it one click away in the sidebar
     "show_prev_next": True,
     "navbar_persistent": [],  # the sidebar has the search field; no second one in a header bar
+    # every page's footer: the build's date and interpreters, claims.json, the repository (pycache_site)
+    "footer_content_items": ["copyright.html", "evidence-footer.html"],
 }
+pycache_repository_url = "https://github.com/pycache-book/pycache-book"
 html_short_title = "pycache-book"
 html_static_path = ["docs/_static"]  # relative to this file's folder
 templates_path = ["docs/_templates"]

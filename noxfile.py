@@ -1,8 +1,8 @@
 """Sessions of pycache-book. `nox -s docs` builds the book; `nox -s tests` runs every check."""
 from __future__ import annotations
 
-import os
 import sys
+import tempfile
 
 import nox
 
@@ -46,6 +46,17 @@ def hostile(session: nox.Session) -> None:
     session.run("python", "-m", "pytest", "-rA", "tests/test_hostile.py", "tests/test_mutations.py",
                 "tests/test_flaky.py", "tests/test_failures.py", *session.posargs,
                 env={"PYCACHE_BOOK_TRUST": "full"})
+
+
+@nox.session(python=BUILD_PYTHON, default=False)
+def lint(session: nox.Session) -> None:
+    """ruff over the lab, the tools, the extensions, the tests and the code cells of the pages."""
+    session.install("-r", "requirements-lint.txt")
+    session.run("ruff", "check", "scripts", "docs/_ext", "tests", "noxfile.py", "conf.py")
+    with tempfile.TemporaryDirectory(prefix="page-cells-") as cells:  # outside .nox/, which ruff excludes
+        session.run("python", "scripts/page_cells.py", cells)
+        # a notebook imports where it needs to, and ends a cell with an expression to show it
+        session.run("ruff", "check", "--config", "pyproject.toml", "--extend-ignore", "E402", cells)
 
 
 @nox.session(python=BUILD_PYTHON, default=False)

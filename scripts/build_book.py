@@ -3,7 +3,10 @@
     python scripts/build_book.py [--source docs] [--build build] [--conf .] [--jobs auto]
 
 Used by ``nox -s docs`` and by the tests (on throw-away books), so there is one definition of
-"strict". Exit status: sphinx-build's (non-zero on any cell error, drift or warning).
+"strict". Every page runs to its end; the build ends with the complete list of drifts (claim,
+interpreter, expected, observed: the self-check's format), also in ``build/claims.json`` and
+``build/drifts.md``. Exit status: sphinx-build's (non-zero on any cell error or warning), or 1
+when a claim drifts.
 """
 import sys
 
@@ -19,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from pycache_lab import reaper  # noqa: E402
+from pycache_lab import drifts, reaper  # noqa: E402
 
 # Variables of the caller's shell that would change how the build's own tools run (not the
 # scenarios: those get an environment built from nothing): Sphinx and the page kernels run
@@ -46,7 +49,22 @@ def main(argv: "list[str] | None" = None) -> int:
         env.update(PYCACHE_BOOK_PREVIEW="0", PYTHONDONTWRITEBYTECODE="1", TMPDIR=str(private))
         status = run_interruptibly(strict_command(args.source, args.build, args.conf, args.jobs), env)
         keep_crash_logs(private, args.build)
+    if status == 130:
         return status
+    return report_drifts(args.build, status)
+
+
+def report_drifts(build: Path, status: int) -> int:
+    """End with every drift, in the self-check's format (the last lines of the build's output)."""
+    data = drifts.ledger_of_build(build)
+    if data is None:
+        return status
+    if not (build / "drifts.md").exists():  # Sphinx stopped before its end: the pages' fragments
+        (build / "drifts.md").write_text(drifts.markdown(data), encoding="utf-8")
+    found = drifts.lines(data)
+    sys.stdout.flush()
+    print("\n" + drifts.report(data), flush=True)
+    return status or (1 if found or data.get("page_errors") else 0)
 
 
 def keep_crash_logs(private: Path, build: Path) -> None:

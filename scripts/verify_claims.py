@@ -4,8 +4,10 @@
 
 It runs the code cells of the book's own pages (docs/*.md), so it checks exactly the claims the
 book states. Default interpreter: the one running this script. Exit status: 0 when every claim
-holds, 1 on any drift (each named with interpreter, expected and observed), 2 when a page could
-not run or an interpreter could not be used. Needs only the standard library (Python 3.8+).
+holds, 1 on any drift (each named with interpreter, expected and observed; a scenario that raised
+is a drift of the claims that read it), 2 when an interpreter could not be used or the lab itself
+could not run (a ``LabError``, or a page that failed with no scenario failure to explain it).
+Needs only the standard library (Python 3.8+).
 """
 import sys
 
@@ -24,19 +26,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from pycache_lab import book, interpreters, ledger, pages, reaper, sandbox  # noqa: E402
+from pycache_lab import book, drifts, failed, interpreters, ledger, pages, reaper, sandbox  # noqa: E402
 
 
-def run_page(page: pages.Page) -> "str | None":
-    """Execute a page's cells in a fresh namespace; return an error text, or None."""
+def run_page(page: pages.Page) -> "tuple[str, bool] | None":
+    """Execute a page's cells in a fresh namespace, every one of them even after a failure.
+
+    Return None, or the first error's text and whether it is the lab's own (exit status 2): a
+    ``LabError``, or a cell that failed while no scenario of the page had failed. A cell that fails
+    after a scenario failed is a consequence of that drift (the claims reading it drift by name).
+    """
     namespace = {"__name__": "__page__"}
+    failures_before = failed.Failed._made
+    first, later = None, 0
     for number, cell in enumerate(page.cells, start=1):
         try:
             with contextlib.redirect_stdout(io.StringIO()):
                 exec(compile(cell, "%s, cell %d" % (page.path.name, number), "exec"), namespace)
+        except sandbox.LabError:
+            return "%s, cell %d: the lab could not run:\n%s" % (page.name, number, traceback.format_exc(limit=3)), True
         except Exception:
-            return "%s, cell %d failed:\n%s" % (page.name, number, traceback.format_exc(limit=3))
-    return None
+            if first is None:
+                lab_own = failed.Failed._made == failures_before
+                first = ("%s, cell %d failed%s:\n%s" % (page.name, number, "" if lab_own else " after a scenario failed",
+                                                       traceback.format_exc(limit=3)), lab_own)
+            else:
+                later += 1
+    if first is not None and later:
+        return first[0] + "(and %d later cell(s) of the page)" % later, first[1]
+    return first
 
 
 def table(data: dict) -> str:
@@ -46,17 +64,6 @@ def table(data: dict) -> str:
     for claim in data["claims"]:
         lines.append("%-*s  %s" % (width, claim["id"], "  ".join("%-7s" % claim["results"].get(k, "-") for k in keys)))
     return "\n".join(lines)
-
-
-def drifts(data: dict) -> "list[str]":
-    found = []
-    paths = {i["version"]: i["path"] for i in data["interpreters"]}
-    for claim in data["claims"]:
-        for key, verdict in claim["results"].items():
-            if verdict == "drifts":
-                found.append("claim %r drifts on CPython %s (%s): expected %r, observed %r"
-                             % (claim["id"], key, paths[key], claim["expected"][key], claim["observed"][key]))
-    return found
 
 
 def main(argv: "list[str] | None" = None) -> int:
@@ -83,7 +90,7 @@ def main(argv: "list[str] | None" = None) -> int:
         print("no such page: %s" % ", ".join(sorted(missing)), file=sys.stderr)
         return 2
     print(used.describe())
-    errors = []
+    errors, lab_errors = [], []
     # Every sandbox goes into one private directory; Ctrl-C (or SIGTERM) kills the running
     # scenarios at once, starts no new one, and the directory is removed on the way out.
     with reaper.private_tmpdir("pycache-verify-") as private:
@@ -103,7 +110,7 @@ def main(argv: "list[str] | None" = None) -> int:
             for page in selected:
                 error = run_page(page)
                 if error:
-                    errors.append(error)
+                    (lab_errors if error[1] else errors).append(error[0])
         except KeyboardInterrupt:
             print("interrupted: running scenarios killed, temporary files removed", file=sys.stderr)
             return 130
@@ -113,22 +120,18 @@ def main(argv: "list[str] | None" = None) -> int:
             for number, handler in previous_handlers.items():
                 signal.signal(number, handler)
         data, problems = ledger.merge(fragments)
-    errors += problems
+    lab_errors += problems
 
     print()
     print(table(data))
-    found = drifts(data)
-    counts = {v: sum(list(c["results"].values()).count(v) for c in data["claims"]) for v in ("holds", "drifts", "n/a")}
-    print("\n%d claims on %d interpreter(s): %d holds, %d drifts, %d n/a"
-          % (len(data["claims"]), len(data["interpreters"]), counts["holds"], counts["drifts"], counts["n/a"]))
-    for line in found:
-        print(line)
-    for error in errors:
+    for error in errors + lab_errors:
         print(error, file=sys.stderr)
+    sys.stderr.flush()
+    print("\n" + drifts.report(data))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-    return 2 if errors else 1 if found else 0
+    return 2 if lab_errors else 1 if drifts.found(data) or errors else 0
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -26,8 +27,9 @@ def build(tmp_path: Path, pages: dict[str, str], env: dict | None = None) -> tup
     out = tmp_path / "build"
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_book.py"), "--source", str(source),
                            "--build", str(out), "--conf", str(ROOT), "--jobs", "1"],
-                          capture_output=True, text=True, env=dict(os.environ, **(env or {})))
-    return done.returncode, done.stdout + done.stderr, out
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,  # in the order printed
+                          env=dict(os.environ, **(env or {})))
+    return done.returncode, done.stdout, out
 
 
 def claim_page(page: str, expect: str) -> str:
@@ -61,7 +63,7 @@ def test_a_false_claim_fails_the_build_naming_claim_interpreter_expected_observe
     assert status != 0
     assert "claim 'import-writes-a-pyc' drifts" in output
     py = interpreters[-1]
-    assert "on %s: expected [], observed [%r]" % (py.label, py.cached_path("mod.py")) in output
+    assert "on CPython %s (%s): expected [], observed [%r]" % (py.version, py.path, py.cached_path("mod.py")) in output
 
 
 def test_named_interpreters_are_exactly_the_ones_used(tmp_path, interpreters):
@@ -117,14 +119,18 @@ def test_ledger_matrix_and_diagram_show_the_same_results_as_claims_json(tmp_path
     ledger = json.loads((out / "claims.json").read_text())
     html = {name: (out / "html" / (name + ".html")).read_text() for name in ("ledger", "matrix", "decision")}
     claim = ledger["claims"][0]
-    assert "import-writes-a-pyc" in html["ledger"] and 'href="good.html"' in html["ledger"]
-    assert html["ledger"].count("<p>✓</p>") == list(claim["results"].values()).count("holds") == len(interpreters)
+    assert list(claim["results"].values()).count("holds") == len(interpreters)
+    # every reference lands on the claim itself, in the ledger and in the matrix's row
+    assert 'href="good.html#claim-import-writes-a-pyc"' in html["ledger"]
+    assert 'href="good.html#claim-import-writes-a-pyc"' in html["matrix"]
+    assert "<p>✓</p>" in html["ledger"] and "✗ drifts" not in html["ledger"]
     for py in interpreters:
         assert py.key in html["matrix"] and py.path in html["matrix"]
     newest = interpreters[-1]
-    assert newest.cached_path("mod.py").replace(newest.cache_tag or "\0", "&lt;tag&gt;") in html["matrix"]
-    svg = next((out / "html" / "_images").glob("graphviz-*.svg")).read_text()
-    assert "writes:" in svg and "&lt;tag&gt;" in svg
+    name = newest.cached_path("mod.py").replace(newest.cache_tag or "\0", "&lt;tag&gt;").rsplit("/", 1)[-1]
+    assert name in html["matrix"]
+    svg = html["decision"][html["decision"].index("<svg"):]  # drawn inline, from the same results
+    assert "writes" in svg and ("&lt;tag&gt;" in svg or not newest.cache_tag)
 
 
 def test_a_matrix_row_for_an_unknown_claim_fails_the_build(tmp_path):
@@ -204,3 +210,164 @@ def test_claim_role_with_an_unknown_claim_fails_the_build(tmp_path):
     status, output, _ = build(tmp_path, pages)
     assert status != 0, output
     assert "{claim} role: no claim 'no-such-claim'" in output, output
+
+
+def rule_table_page(rows: str) -> str:
+    return (claim_page("good", "lambda py: [py.cached_path('mod.py')]")
+            + "\n:::{rule-table}\n| You run | Written | Claims |\n|---|---|---|\n" + rows + ":::\n")
+
+
+def test_a_rule_table_whose_rows_cite_claims_builds(tmp_path, newest):
+    page = rule_table_page("| `import mod` | its cache file | {claim}`import-writes-a-pyc` |\n")
+    status, output, out = build(tmp_path, {"good": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status == 0, output
+    assert 'href="#claim-import-writes-a-pyc"' in (out / "html" / "good.html").read_text()
+
+
+def test_a_rule_table_row_without_a_claim_fails_the_build_naming_page_and_row(tmp_path, newest):
+    page = rule_table_page("| `import mod` | its cache file | {claim}`import-writes-a-pyc` |\n"
+                           "| `python app.py` | nothing for app | |\n")
+    status, output, _ = build(tmp_path, {"good": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status != 0, output
+    assert "good: rule table row 2 ('python app.py') cites no claim" in output, output
+
+
+def test_a_rule_table_row_with_an_unknown_claim_fails_the_build(tmp_path, newest):
+    page = rule_table_page("| `import mod` | its cache file | {claim}`no-such-claim` |\n")
+    status, output, _ = build(tmp_path, {"good": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status != 0 and "{claim} role: no claim 'no-such-claim'" in output, output
+
+
+def test_an_opening_table_outside_a_rule_table_fails_the_build(tmp_path, newest):
+    page = FRONT + "# Page\n\n| You run | Written |\n|---|---|\n| `import mod` | its cache file |\n\n## Later\n"
+    status, output, _ = build(tmp_path, {"page": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status != 0, output
+    assert "page: the opening table with 1 rows is not a rule-table" in output, output
+
+
+def verdict_page(says: str) -> str:
+    """A myth-like claim: does the write-up's prediction (``says``) match what the import wrote?"""
+    return FRONT + "# Myths\n\n```{code-cell} python3\n" + textwrap.dedent("""\
+        from pycache_lab import Sandbox
+        from pycache_lab.book import Book, Markdown
+        from pycache_lab.verdicts import judge
+        book = Book("myths")
+
+        def written(py):
+            with Sandbox() as box:
+                box.write("mod.py", "X = 1\\n")
+                return box.run(py, ["-c", "import mod"]).pycs_written
+
+        says = %s
+        book.claim("myth-import-writes-nothing", "Importing a module writes its cache file.",
+                   observe=lambda py: {"write-up": judge(written(py), says(py))},
+                   expect=lambda py: {"write-up": judge([py.cached_path("mod.py")], says(py))})
+        Markdown(":::{rule-table}\\n| claim | verdict |\\n|---|---|\\n"
+                 "| importing writes nothing | {verdict}`myth-import-writes-nothing` "
+                 "{claim}`here <myth-import-writes-nothing>` |\\n:::")
+        ```
+        """) % says
+
+
+@pytest.mark.parametrize("says, verdict", [("lambda py: []", "false"),
+                                           ("lambda py: [py.cached_path('mod.py')]", "true")])
+def test_a_myth_verdict_is_computed_from_the_claims_results(tmp_path, newest, says, verdict):
+    status, output, out = build(tmp_path, {"myths": verdict_page(says)}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status == 0, output
+    assert '<strong class="pycache-verdict">%s</strong>' % verdict in (out / "html" / "myths.html").read_text()
+
+
+def test_a_verdict_of_an_unknown_claim_fails_the_build(tmp_path, newest):
+    page = claim_page("good", "lambda py: [py.cached_path('mod.py')]") + "\nVerdict: {verdict}`myth-nothing`\n"
+    status, output, _ = build(tmp_path, {"good": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status != 0 and "{verdict} role: no claim 'myth-nothing'" in output, output
+
+BROKEN_SCENARIO = FRONT + "# Page\n\n```{code-cell} python3\n" + textwrap.dedent("""\
+    from pycache_lab import Book
+    book = Book("broken")
+
+    @book.scenario
+    def breaks(box, py):
+        box.write("mod.py", "X = 1\\n")
+        run = box.run(py, "-c 'import mod'")
+        if py is book.newest:  # as if CPython had changed enough to break the scenario's own code
+            box.read("no-such-file")
+        return run
+    breaks
+    ```
+
+    ```{code-cell} python3
+    book.claim("import-writes-its-pyc", "Importing a module writes its cache file.",
+               observe=lambda py: breaks[py].pycs_written, expect=lambda py: [py.cached_path("mod.py")])
+    ```
+
+    ```{code-cell} python3
+    book.claim("import-returns-zero", "The import succeeds.", observe=lambda py: breaks[py].returncode, expect=0)
+    ```
+    """)
+
+
+def test_a_scenario_failure_drifts_by_name_and_the_build_ends_with_every_drift(tmp_path, interpreters):
+    chosen = [interpreters[0], interpreters[-1]]
+    env = {"PYCACHE_BOOK_PYTHONS": os.pathsep.join(py.path for py in chosen)}
+    status, output, out = build(tmp_path, {"broken": BROKEN_SCENARIO, "good": claim_page("good", "[]")}, env=env)
+    assert status == 1, output
+    assert "Traceback" not in output and "Sphinx parallel build error" not in output, output
+    newest, oldest = chosen[-1], chosen[0]
+    failure = ("the scenario failed: FileNotFoundError: [Errno 2] No such file or directory: "
+               "'<work>/no-such-file' (broken, scenario breaks)")
+    assert output.strip().splitlines()[-5:] == [
+        "3 claims on 2 interpreter(s): 2 holds, 4 drifts, 0 n/a",
+        "claim 'import-writes-its-pyc' drifts on CPython %s (%s): expected %r, observed %r"
+        % (newest.key, newest.path, [newest.cached_path("mod.py")], failure),
+        "claim 'import-returns-zero' drifts on CPython %s (%s): expected 0, observed %r" % (newest.key, newest.path, failure),
+    ] + ["claim 'import-writes-a-pyc' drifts on CPython %s (%s): expected [], observed %r"
+         % (py.key, py.path, [py.cached_path("mod.py")]) for py in chosen]
+    ledger = json.loads((out / "claims.json").read_text())
+    by_id = {c["id"]: c for c in ledger["claims"]}
+    assert by_id["import-returns-zero"]["results"] == {oldest.key: "holds", newest.key: "drifts"}
+    assert by_id["import-returns-zero"]["observed"][newest.key] == failure
+    report = (out / "drifts.md").read_text()
+    assert "## CPython %s (`%s`): 3 drift(s)" % (newest.key, newest.path) in report
+    assert "## CPython %s (`%s`): 1 drift(s)" % (oldest.key, oldest.path) in report
+    assert "| `import-returns-zero` | broken |" in report
+    shown = re.sub(r"<[^>]+>", "", (out / "html" / "broken.html").read_text())  # the page as text
+    assert "drifts (expected 0)" in shown and "the scenario failed: FileNotFoundError" in shown
+
+    # The self-check on the same pages sees exactly the build's claims: ids, verdicts, observed values.
+    verify = subprocess.run([sys.executable, str(ROOT / "scripts" / "verify_claims.py"), "--docs",
+                             str(tmp_path / "docs"), "--json", str(tmp_path / "verify.json")]
+                            + [a for py in chosen for a in ("--python", py.path)],
+                            capture_output=True, text=True, timeout=600)
+    assert verify.returncode == 1, verify.stdout + verify.stderr
+    checked = json.loads((tmp_path / "verify.json").read_text())
+    assert [(c["id"], c["results"], c["observed"]) for c in checked["claims"]] == \
+           [(c["id"], c["results"], c["observed"]) for c in ledger["claims"]]
+    assert verify.stdout.strip().splitlines()[-5:] == output.strip().splitlines()[-5:]
+
+
+def test_a_cell_that_fails_after_a_scenario_failed_is_reported_and_the_page_goes_on(tmp_path, newest):
+    page = BROKEN_SCENARIO + textwrap.dedent("""
+        ```{code-cell} python3
+        print("%d bytes" % breaks.newest.tree.created["mod.py"].size)  # display code that cannot cope
+        ```
+
+        ```{code-cell} python3
+        book.claim("after-the-failed-cell", "The page went on.", observe=lambda py: 1, expect=1)
+        ```
+        """)
+    status, output, out = build(tmp_path, {"broken": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status == 1, output
+    assert "Traceback" not in output, output
+    ledger = json.loads((out / "claims.json").read_text())
+    assert [c["id"] for c in ledger["claims"]][-1] == "after-the-failed-cell"
+    assert ledger["page_errors"] == ["broken, a cell failed after a scenario failed at `print(\"%d bytes\" % "
+                                     "breaks.newest.tree.created[\"mod.py\"].size)  # display code that cannot cope`: "
+                                     "TypeError: %d format: a real number is required, not Failed"]
+    assert ledger["page_errors"][0] in output.strip().splitlines()[-4]
+
+
+def test_a_cell_that_fails_with_no_scenario_failure_still_fails_the_build_with_its_traceback(tmp_path, newest):
+    page = FRONT + "# P\n\n```{code-cell} python3\nfrom pycache_lab import Book\nbook = Book('p')\n{}['x']\n```\n"
+    status, output, _ = build(tmp_path, {"p": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status != 0 and "KeyError" in output

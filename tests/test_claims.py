@@ -3,7 +3,7 @@ import json
 import pytest
 
 from pycache_lab import ledger
-from pycache_lab.claims import NA, Claim, ClaimDrift, ClaimError, check, since
+from pycache_lab.claims import Claim, ClaimDrift, ClaimError, check, since
 from pycache_lab.book import Book, matrix
 
 

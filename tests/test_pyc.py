@@ -1,7 +1,7 @@
 import pytest
 
 from pycache_lab import Sandbox
-from pycache_lab.pyc import PycError, decode_header
+from pycache_lab.pyc import PycError, decode_header, with_header_field
 
 
 def test_headers_written_by_every_interpreter_decode_in_their_era(interpreters):
@@ -37,3 +37,27 @@ def test_hash_based_headers(python3s):
 def test_bad_or_truncated_headers_are_refused(data):
     with pytest.raises(PycError):
         decode_header(data)
+
+
+@pytest.mark.parametrize("magic, header_size, has_size", [
+    (b"\x03\xf3\r\n", 8, False),   # 2.7
+    (b"\x33\x0d\r\n", 12, True),   # 3.6
+    (b"\x55\x0d\r\n", 16, True),   # 3.8 (with a flags word)
+])
+def test_one_header_field_is_set_in_every_era(magic, header_size, has_size):
+    data = magic + bytes(header_size - 4) + b"code"
+    changed = with_header_field(data, "source_mtime", 1_700_000_002)
+    assert decode_header(changed).source_mtime == 1_700_000_002
+    assert len(changed) == len(data) and changed.endswith(b"code") and changed[:4] == magic
+    if has_size:
+        sized = with_header_field(changed, "source_size", 2**32 + 7)
+        assert (decode_header(sized).source_size, decode_header(sized).source_mtime) == (7, 1_700_000_002)
+    else:
+        with pytest.raises(PycError):
+            with_header_field(data, "source_size", 1)
+
+
+def test_a_hash_based_header_has_no_time_to_set():
+    data = b"\x55\x0d\r\n" + (3).to_bytes(4, "little") + bytes(8)
+    with pytest.raises(PycError):
+        with_header_field(data, "source_mtime", 0)

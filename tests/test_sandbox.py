@@ -1,5 +1,4 @@
 import os
-import sys
 
 import pytest
 
@@ -243,3 +242,12 @@ def test_strace_strings_are_unescaped():
     from pycache_lab.observation import strace_strings
     line = r'AT_FDCWD, "/tmp/t \303\244/x.pyc", O_RDONLY|O_CLOEXEC'
     assert strace_strings(line) == ["/tmp/t ä/x.pyc"]
+
+
+def test_times_to_the_nanosecond_are_set_and_read_back():
+    with Sandbox() as box:
+        box.write("mod.py", "x = 1\n")
+        last = 1_600_000_000 * 10**9 + 999_999_999  # no float holds it
+        kept = box.set_mtime_ns("mod.py", last)
+        assert kept == box.mtime_ns("mod.py") == os.lstat(str(box.path("mod.py"))).st_mtime_ns
+        assert kept // 10**9 == 1_600_000_000  # a file system may keep less, never more

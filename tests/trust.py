@@ -2,7 +2,8 @@
 
 Scale: ``PYCACHE_BOOK_TRUST=full`` (set by ``nox -s hostile``) runs every page on a
 representative set of interpreters (2.7, 3.6, 3.8, the oldest distribution's build such as Debian's
-3.11, the newest) and the whole claim set on every interpreter for the flakiness check; without it (``nox -s tests``, CI) the suites
+3.11, the newest) and the whole claim set on every interpreter for the flakiness check; without it (``nox -s tests``,
+CI) the suites
 run on the oldest and the newest interpreter only, and the hostile variants on two pages.
 """
 from __future__ import annotations

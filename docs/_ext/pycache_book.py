@@ -4,7 +4,8 @@
 - per page, refuses the silent opt-outs (``skip-execution``, ``execution_allow_errors``, a
   ``raises-exception`` cell that did not raise, code cells that never ran, a page with code cells
   that is not declared a notebook);
-- tells page kernels where to write ledger fragments and merges them into ``claims.json``.
+- tells page kernels where to write ledger fragments and merges them into ``claims.json`` and
+  ``drifts.md``; pages record drifts instead of raising, so every page runs to its end.
 """
 from __future__ import annotations
 
@@ -52,6 +53,9 @@ def prepare(app) -> None:
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
     os.environ["PYCACHE_BOOK_LEDGER_DIR"] = str(directory)
+    # Every page runs to its end: a drift is recorded (and marked in its claim's table), never
+    # raised; build_book.py ends with the complete list (also in build/drifts.md).
+    os.environ["PYCACHE_BOOK_RAISE_ON_DRIFT"] = "0"
     # Jupyter and IPython keep state in HOME by default (connection files, profiles, history):
     # the book's kernels keep theirs in the build directory, and never read the caller's.
     jupyter = Path(app.outdir).parent / "jupyter"
@@ -110,7 +114,7 @@ def merge_ledger(app, exception) -> None:
     """After the build: join the pages' fragments into claims.json, refusing conflicts."""
     if exception is not None:
         return
-    from pycache_lab import ledger
+    from pycache_lab import drifts, ledger
 
     data, problems = ledger.merge(ledger_dir(app))
     for problem in problems:
@@ -121,8 +125,13 @@ def merge_ledger(app, exception) -> None:
             logger.warning("ledger: claim %r names page %r, which is not in the book", claim["id"], claim["page"])
     target = Path(app.outdir).parent / "claims.json"
     target.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    (target.parent / "drifts.md").write_text(drifts.markdown(data), encoding="utf-8")
     logger.info("ledger: %d claims on %d interpreters written to %s",
                 len(data["claims"]), len(data["interpreters"]), target)
+    found = drifts.found(data)
+    if found:
+        logger.warning("%d claim result(s) drift: listed at the end of the build and in %s",
+                       len(found), target.parent / "drifts.md")
 
 
 def setup(app):

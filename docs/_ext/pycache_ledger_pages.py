@@ -54,22 +54,29 @@ class ClaimRole(SphinxRole):
         return [node], []
 
 
-def _claim_link(app, fromdoc: str, node, by_id: dict) -> nodes.Node:
+def claim_uri(app, fromdoc: str, claim: dict) -> str | None:
+    """Where a claim is shown: ``page.html#claim-<id>``, or its page when no cell displays it."""
     from pycache_lab.book import anchor
 
+    label = app.env.get_domain("std").anonlabels.get(anchor(claim["id"]))
+    docname, labelid = label if label else (claim["page"], "")
+    if docname not in app.env.found_docs:
+        return None
+    return app.builder.get_relative_uri(fromdoc, docname) + ("#" + labelid if labelid else "")
+
+
+def _claim_link(app, fromdoc: str, node, by_id: dict) -> nodes.Node:
     claim_id = node["claim_id"]
     shown = nodes.Text(node["title"]) if node["title"] else nodes.literal(text=claim_id)
     claim = by_id.get(claim_id)
     if claim is None:
         logger.warning("{claim} role: no claim %r in this build", claim_id, location=node)
         return shown
-    label = app.env.get_domain("std").anonlabels.get(anchor(claim_id))
-    docname, labelid = label if label else (claim["page"], "")
-    if docname not in app.env.found_docs:
+    uri = claim_uri(app, fromdoc, claim)
+    if uri is None:
         logger.warning("{claim} role: claim %r belongs to page %r, which is not in this book",
-                       claim_id, docname, location=node)
+                       claim_id, claim["page"], location=node)
         return shown
-    uri = app.builder.get_relative_uri(fromdoc, docname) + ("#" + labelid if labelid else "")
     link = nodes.reference("", "", internal=True, refuri=uri, classes=["pycache-claim"],
                            reftitle=claim["statement"].replace("`", ""))
     link += shown
@@ -77,7 +84,12 @@ def _claim_link(app, fromdoc: str, node, by_id: dict) -> nodes.Node:
 
 
 class DecisionDirective(SphinxDirective):
-    """A diagram: question -> one branch per line ``branch | claim-id: caption | claim-id: caption ...``."""
+    """Small diagrams, one per branch: ``branch | claim-id: caption | claim-id: caption = raw: shown ...``.
+
+    Each branch (a command or a switch, in the reader's words) becomes a box with one box below it
+    per claim: the caption, then what each run of interpreters observed. ``= raw: shown; ...``
+    after a caption replaces lab words in the observed text with the reader's.
+    """
 
     has_content = True
     option_spec = {"question": str}
@@ -88,19 +100,25 @@ class DecisionDirective(SphinxDirective):
             if not line.strip():
                 continue
             label, *facts = [part.strip() for part in line.split("|")]
-            branches.append((label, [tuple(p.strip() for p in f.split(":", 1)) for f in facts]))
-        return [decision_placeholder(branches=branches, question=self.options.get("question", "How is it run?"))]
+            parsed = []
+            for fact in facts:
+                fact, _, renames = fact.partition(" = ")
+                claim_id, _, caption = (p.strip() for p in fact.partition(":"))
+                words = [tuple(w.strip() for w in pair.split(":", 1)) for pair in renames.split(";") if ":" in pair]
+                parsed.append((claim_id, caption or claim_id, words))
+            branches.append((label, parsed))
+        return [decision_placeholder(branches=branches, question=self.options.get("question", ""))]
 
 
 class LedgerDirective(SphinxDirective):
-    """Every claim of the book, grouped by page, with its verdict per interpreter."""
+    """Every claim of the book: those that differ by version first, then every chapter, folded."""
 
     def run(self):
         return [ledger_placeholder()]
 
 
 class MatrixDirective(SphinxDirective):
-    """Key behaviours, one row per ``claim-id | label`` line, observed outcome per interpreter."""
+    """Key behaviours, one row per ``claim-id | label`` line, observed outcome per run of interpreters."""
 
     has_content = True
 
@@ -113,8 +131,9 @@ class MatrixDirective(SphinxDirective):
         return [matrix_placeholder(rows=rows)]
 
 
-def _table(header: list[str], rows: list[list[nodes.Node | str]], widths: list[int]) -> nodes.table:
-    table = nodes.table(classes=["pycache-ledger"])
+def _table(header: list, rows: list[list[nodes.Node | str]], widths: list[int],
+           classes: tuple = ("pycache-ledger",)) -> nodes.table:
+    table = nodes.table(classes=list(classes))
     group = nodes.tgroup(cols=len(header))
     table += group
     for width in widths:
@@ -140,10 +159,28 @@ def _inline(text: str) -> list[nodes.Node]:
     return [nodes.literal(text=p) if i % 2 else nodes.Text(p) for i, p in enumerate(parts) if p]
 
 
-def _page_link(app, fromdoc: str, page: str, text: str) -> nodes.paragraph:
+def _breakable(text: str) -> list[nodes.Node]:
+    """Like ``_inline``, but a path in code may wrap after each ``/`` (never inside a name)."""
+    out: list[nodes.Node] = []
+    for i, part in enumerate(text.split("`")):
+        if not part:
+            continue
+        if i % 2 == 0:
+            out.append(nodes.Text(part))
+            continue
+        pieces = [p for p in part.replace("/", "/\0").split("\0") if p]
+        for j, piece in enumerate(pieces):
+            if j:
+                out.append(nodes.raw("", "<wbr>", format="html"))
+            out.append(nodes.literal(text=piece))
+    return out
+
+
+def _page_link(app, fromdoc: str, page: str, text: str, fragment: str = "") -> nodes.paragraph:
     paragraph = nodes.paragraph()
     if page in app.env.found_docs:
-        link = nodes.reference("", "", internal=True, refuri=app.builder.get_relative_uri(fromdoc, page))
+        uri = app.builder.get_relative_uri(fromdoc, page) + ("#" + fragment if fragment else "")
+        link = nodes.reference("", "", internal=True, refuri=uri)
         link += _inline(text)
         paragraph += link
     else:
@@ -151,10 +188,23 @@ def _page_link(app, fromdoc: str, page: str, text: str) -> nodes.paragraph:
     return paragraph
 
 
+def claim_paragraph(app, fromdoc: str, claim: dict, text: str) -> nodes.paragraph:
+    """A paragraph holding ``text`` as a link to where the claim is shown (``#claim-<id>``)."""
+    paragraph = nodes.paragraph()
+    uri = claim_uri(app, fromdoc, claim)
+    if uri is None:
+        paragraph += _inline(text)
+        return paragraph
+    link = nodes.reference("", "", internal=True, refuri=uri, classes=["pycache-claim"],
+                           reftitle=claim["statement"].replace("`", ""))
+    link += _inline(text)
+    paragraph += link
+    return paragraph
+
+
 def _claim_cell(app, fromdoc: str, claim: dict) -> nodes.container:
     cell = nodes.container()
-    title = _page_link(app, fromdoc, claim["page"], claim["id"])
-    cell += title
+    cell += claim_paragraph(app, fromdoc, claim, "`%s`" % claim["id"])
     statement = nodes.paragraph()
     statement += _inline(claim["statement"])
     cell += statement
@@ -166,45 +216,269 @@ def _shown(value, tag: str | None) -> str:
     text = show_value(value)
     if tag:
         text = text.replace(tag, "<tag>")
-    return text.replace("`", "")
+    return text
 
 
-def _grouped(claim: dict, keys: list[str], tags: dict) -> str:
-    """Observed values with runs of interpreters that saw the same merged: '2.7.18: x; 3.6.15–3.13.0: y'."""
-    from pycache_lab.ledger import runs_of
-
-    return runs_of(claim, keys, lambda key: "does not apply" if claim["results"][key] == "n/a"
-                   else _shown(claim["observed"].get(key), tags.get(key)))
+def _minor(key: str) -> str:
+    return ".".join(key.split("#")[0].split(".")[:2])
 
 
-def _dot_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("`", "")
+def span_label(group: list[str], keys: list[str]) -> str:
+    """'3.6–3.13' for a run of interpreters: minor versions where each names one interpreter."""
+    minors = [_minor(k) for k in keys]
+
+    def short(key):
+        return _minor(key) if minors.count(_minor(key)) == 1 else key
+
+    return short(group[0]) if len(group) == 1 else "%s–%s" % (short(group[0]), short(group[-1]))
 
 
-def _decision(app, node, data, keys, tags):
-    from sphinx.ext.graphviz import graphviz
+def _observed(claim: dict, key: str, tags: dict) -> str:
+    verdict = claim["results"].get(key)
+    if verdict is None:
+        return "not run"
+    if verdict == "n/a":
+        return "does not apply"
+    return _shown(claim["observed"].get(key), tags.get(key)) + ("" if verdict == "holds" else " ✗ drifts")
 
+
+def _column_runs(claims: list[dict], keys: list[str], render) -> list[list[str]]:
+    """Neighbouring interpreters whose cells are alike in every row merged into one column."""
+    from pycache_lab.ledger import neighbours_alike
+
+    return [group for _, group in neighbours_alike(keys, lambda key: tuple(render(c, key) for c in claims))]
+
+
+# -- The decision diagrams: inline SVG drawn by Graphviz's dot --------------------------------------
+
+def _label_lines(text: str, width: int = 34) -> list[str]:
+    """Wrap at '; ' and ', ' then spaces, so each line of a box stays short enough for a phone."""
+    lines = []
+    for chunk in text.replace("; ", ";\n").split("\n"):
+        line = ""
+        for word in chunk.split(" "):
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = "  " + word
+            else:
+                line = (line + " " + word) if line else word
+        lines.append(line)
+    return lines
+
+
+def _html_label(bold: str, lines: list[str]) -> str:
+    """A Graphviz HTML-like label: the caption in bold (wrapped too), then the lines, left-aligned."""
+    from html import escape
+
+    out = ["<B>%s</B>" % escape(line) for line in _label_lines(bold)] if bold else []
+    out += [escape(line) for line in lines]
+    return "<" + '<BR ALIGN="LEFT"/>'.join(out) + ('<BR ALIGN="LEFT"/>>' if len(out) > 1 else ">")
+
+
+def _fact_text(claim: dict, keys: list[str], tags: dict, renames: list[tuple]) -> list[str]:
+    from pycache_lab.ledger import neighbours_alike
+
+    def render(key):
+        value = claim["observed"].get(key)
+        if isinstance(value, list) and value and all(v == value[0] for v in value):
+            value = value[0]  # the same outcome in each run of the scenario: say it once
+        verdict = claim["results"].get(key)
+        text = "does not apply" if verdict == "n/a" else _shown(value, tags.get(key)).replace("`", "")
+        for raw, shown in renames:
+            text = text.replace(raw, shown)
+        return text + ("" if verdict in ("holds", "n/a") else " (drifts)")
+
+    runs = neighbours_alike([k for k in keys if k in claim["results"]], render)
+    if len(runs) == 1:
+        return _label_lines(runs[0][0])
+    lines = []
+    for shown, group in runs:
+        lines += _label_lines("%s: %s" % (span_label(group, keys), shown))
+    return lines
+
+
+def _dot_svg(app, code: str, where) -> str:
+    import subprocess
+
+    try:
+        done = subprocess.run([app.config.graphviz_dot, "-Tsvg"], input=code.encode(), capture_output=True,
+                              timeout=60, check=True)
+    except (OSError, subprocess.SubprocessError) as error:
+        logger.warning("decision diagram: dot failed: %s", error, location=where)
+        return ""
+    import re
+
+    svg = done.stdout.decode()
+    svg = svg[svg.index("<svg"):]  # inline: no XML prologue or doctype
+    svg = re.sub(r"<title>[^<]*</title>|<!--.*?-->", "", svg, flags=re.S)  # dot's node names, not text
+    return re.sub(r' id="(graph\d+|a_[^"]*)"', "", svg)  # the same ids in every diagram of the page
+
+
+def _decision(app, node, data, keys, tags) -> nodes.container:
     by_id = {c["id"]: c for c in data["claims"]}
-    lines = ['digraph decision {', 'rankdir=LR; node [shape=box, fontname="sans-serif", fontsize=11];',
-             'edge [fontname="sans-serif", fontsize=10];',
-             'q [label="%s", shape=diamond];' % _dot_text(node["question"])]
-    for number, (label, facts) in enumerate(node["branches"]):
-        rows = []
-        for fact in facts:
-            claim_id, caption = fact if len(fact) == 2 else (fact[0], fact[0])
+    grid = nodes.container(classes=["pycache-decision"])
+    if node["question"]:
+        grid += nodes.paragraph("", "", nodes.strong(text=node["question"]), classes=["pycache-question"])
+    for label, facts in node["branches"]:
+        lines = ['digraph branch {', 'graph [bgcolor="transparent", pad="0.05", ranksep="0.22", nodesep="0.2"];',
+                 'node [shape=box, style="rounded", fontname="sans-serif", fontsize=12, margin="0.12,0.06"];',
+                 'edge [arrowsize=0.6];',
+                 'b [label=%s, class="pycache-branch", style="rounded,bold"];' % _html_label(label, [])]
+        previous = "b"
+        for number, (claim_id, caption, renames) in enumerate(facts):
             claim = by_id.get(claim_id)
             if claim is None:
                 logger.warning("decision diagram: no claim %r in this build", claim_id, location=node)
                 continue
-            rows.append("%s: %s" % (caption, _grouped(claim, keys, tags)))
-        lines.append('b%d [label="%s"];' % (number, "\\l".join(_dot_text(r) for r in rows) + "\\l"))
-        lines.append('q -> b%d [label="%s"];' % (number, _dot_text(label)))
-    lines.append("}")
-    diagram = graphviz()
-    diagram["code"] = "\n".join(lines)
-    diagram["options"] = {"docname": app.env.docname if hasattr(app.env, "docname") else ""}
-    diagram["alt"] = node["question"]
-    return diagram
+            name = "f%d" % number
+            lines.append('%s [label=%s, id="%s", tooltip="%s"];' % (
+                name, _html_label(caption, _fact_text(claim, keys, tags, renames)), claim_id,
+                claim["statement"].replace("`", "").replace('"', "'")))
+            lines.append("%s -> %s;" % (previous, name))
+            previous = name
+        lines.append("}")
+        svg = _dot_svg(app, "\n".join(lines), node)
+        box = nodes.container(classes=["pycache-branch"])
+        box += nodes.raw("", svg, format="html")
+        grid += box
+    return grid
+
+
+# -- The ledger --------------------------------------------------------------------------------------
+
+def book_order(env) -> list[str]:
+    """Documents in the order a reader meets them: the toctrees from the root, depth first."""
+    order: list[str] = []
+
+    def visit(doc):
+        if doc in order:
+            return
+        order.append(doc)
+        for child in env.toctree_includes.get(doc, []):
+            visit(child)
+
+    visit(env.config.root_doc)
+    return order
+
+
+def _differs(claim: dict, keys: list[str], tags: dict) -> bool:
+    seen = {_observed(claim, k, tags) for k in keys if k in claim["results"]}
+    return len(seen) > 1 or any(v != "holds" for v in claim["results"].values())
+
+
+def exception_kind(claim: dict, keys: list[str], tags: dict) -> str | None:
+    """Why a claim is an exception: 'n/a' (not on every version, or drifting), 'python 3' (its
+    observations change between Python 3 versions, the cache tag aside), 'python 2' (only 2.x
+    differs), or None (every interpreter saw the same)."""
+    present = [k for k in keys if k in claim["results"]]
+    if any(claim["results"][k] != "holds" for k in present):
+        return "n/a"
+    threes = {_observed(claim, k, tags) for k in present if not k.startswith("2.")}
+    if len(threes) > 1:
+        return "python 3"
+    return "python 2" if _differs(claim, keys, tags) else None
+
+
+def _section(ids: str, title: str) -> nodes.section:
+    section = nodes.section(ids=[ids], names=[ids])
+    section += nodes.title(text=title)
+    return section
+
+
+def _folded(summary: str, body: list[nodes.Node]) -> list[nodes.Node]:
+    from html import escape
+
+    return ([nodes.raw("", '<details class="pycache-fold"><summary>%s</summary>' % escape(summary), format="html")]
+            + body + [nodes.raw("", "</details>", format="html")])
+
+
+def _ledger(app, fromdoc: str, data: dict, keys: list[str], tags: dict) -> list[nodes.Node]:
+    from pycache_lab.ledger import neighbours_alike
+
+    claims = data["claims"]
+    total = {v: sum(list(c["results"].values()).count(v) for c in claims) for v in SYMBOL}
+    out: list[nodes.Node] = [nodes.paragraph(text="%d claims, %d interpreters (%s): %d holds (✓), %d drifts (✗), "
+                                                  "%d n/a (–)." % (len(claims), len(keys), ", ".join(keys),
+                                                                   total["holds"], total["drifts"], total["n/a"]))]
+    kinds = {c["id"]: exception_kind(c, keys, tags) for c in claims}
+    section = _section("where-versions-differ", "Where versions differ")
+    section += nodes.paragraph(text="%d of the %d claims do not read the same on every interpreter of this build."
+                               % (sum(1 for k in kinds.values() if k), len(claims)))
+    for kind, ids, title, fold in (
+            ("n/a", "not-on-every-version", "Not on every version", False),
+            ("python 3", "changed-between-python-3-versions", "Changed between Python 3 versions", False),
+            ("python 2", "only-python-2-differs", "Only Python 2 differs", True)):
+        differ = [c for c in claims if kinds[c["id"]] == kind]
+        if not differ:
+            continue
+        sub = _section(ids, "%s (%d)" % (title, len(differ)))
+        rows = []
+        for claim in differ:
+            cell = nodes.container()
+            runs = neighbours_alike([k for k in keys if k in claim["results"]], lambda key: "%s %s" % (
+                SYMBOL.get(claim["results"][key], "·").split(" ")[0], _observed(claim, key, tags)))
+            for shown, group in runs:
+                paragraph = nodes.paragraph()
+                paragraph += [nodes.strong(text=span_label(group, keys) + ": ")] + _breakable(shown)
+                cell += paragraph
+            rows.append([_claim_cell(app, fromdoc, claim), cell])
+        table = _table(["claim", "by version"], rows, [50, 50], ("pycache-ledger", "pycache-differ"))
+        sub += _folded("Show the %d claims where only Python 2 differs" % len(differ), [table]) if fold else table
+        section += sub
+    out.append(section)
+    chapters = _section("every-claim-by-chapter", "Every claim, by chapter")
+    titles = {d: app.env.titles[d].astext() for d in app.env.found_docs if d in app.env.titles}
+    order = book_order(app.env)
+    pages = sorted({c["page"] for c in claims}, key=lambda p: (order.index(p) if p in order else len(order), p))
+    for page in pages:
+        mine = [c for c in claims if c["page"] == page]
+        sub = _section("ledger-" + page.replace("/", "-"), titles.get(page, page))
+        odd = sum(1 for c in mine if kinds[c["id"]])
+        groups = _column_runs(mine, keys, lambda c, k: c["results"].get(k))
+        rows = [[_claim_cell(app, fromdoc, c)] + [SYMBOL.get(c["results"].get(g[0]), "·") for g in groups]
+                for c in mine]
+        sub += _page_link(app, fromdoc, page, "%d claims%s; the evidence is on the chapter's page." % (
+            len(mine), ", %d of them differ by version (above)" % odd if odd else ", all alike on every interpreter"))
+        table = _table(["claim"] + [span_label(g, keys) for g in groups], rows, [40] + [6] * len(groups))
+        sub += _folded("Show the %d claims of %s" % (len(mine), titles.get(page, page)), [table])
+        chapters += sub
+    out.append(chapters)
+    return out
+
+
+# -- The matrix --------------------------------------------------------------------------------------
+
+def _matrix(app, fromdoc: str, node, data: dict, keys: list[str], tags: dict) -> list[nodes.Node]:
+    by_id = {c["id"]: c for c in data["claims"]}
+    rows = []
+    for claim_id, label in node["rows"]:
+        claim = by_id.get(claim_id)
+        if claim is None:
+            logger.warning("matrix: no claim %r in this build", claim_id, location=node)
+            continue
+        rows.append((claim, label))
+    groups = _column_runs([c for c, _ in rows], keys, lambda c, k: _observed(c, k, tags))
+    body = []
+    for claim, label in rows:
+        cells = []
+        for group in groups:
+            paragraph = nodes.paragraph()
+            paragraph += _breakable(_observed(claim, group[0], tags))
+            cells.append(paragraph)
+        body.append([claim_paragraph(app, fromdoc, claim, label)] + cells)
+    header = ["behaviour"] + [span_label(g, keys) for g in groups]
+    table = _table(header, body, [30] + [12] * len(groups), ("pycache-ledger", "pycache-matrix"))
+    about = nodes.bullet_list()
+    for record in data["interpreters"]:
+        item = nodes.list_item()
+        whose = " (%s's build)" % record["build"] if record.get("build") else ""
+        item += nodes.paragraph(text="CPython %s%s: %s" % (record["version"], whose, record["path"]))
+        about += item
+    merged = "; ".join("%s stands for %s" % (span_label(g, keys), ", ".join(g)) for g in groups if len(g) > 1)
+    built = nodes.paragraph(text="Built %s on %s (%s)%s. Interpreters:" % (
+        datetime.date.today().isoformat(), platform.platform(terse=True), platform.machine(),
+        "; neighbouring versions that showed the same in every row share a column (%s)" % merged if merged else ""))
+    return [table, built, about]
 
 
 def fill(app, doctree, fromdoc: str) -> None:
@@ -220,43 +494,12 @@ def fill(app, doctree, fromdoc: str) -> None:
         node.replace_self(_claim_link(app, fromdoc, node, claims_by_id))
     keys = [i["version"] for i in data["interpreters"]]
     tags = {i["version"]: i.get("cache_tag") for i in data["interpreters"]}
-    for node in doctree.findall(ledger_placeholder):
-        replacement = []
-        titles = {d: app.env.titles[d].astext() for d in app.env.found_docs if d in app.env.titles}
-        for page in sorted({c["page"] for c in data["claims"]}, key=lambda p: titles.get(p, p)):
-            section = nodes.rubric(text=titles.get(page, page))
-            rows = [[_claim_cell(app, fromdoc, c)] + [SYMBOL.get(c["results"].get(k), "·") for k in keys]
-                    for c in data["claims"] if c["page"] == page]
-            replacement += [section, _table(["claim"] + keys, rows, [40] + [6] * len(keys))]
-        total = {v: sum(list(c["results"].values()).count(v) for c in data["claims"]) for v in SYMBOL}
-        summary = nodes.paragraph(text="%d claims, %d interpreters: %d holds (✓), %d drifts (✗), %d n/a (–)."
-                                  % (len(data["claims"]), len(keys), total["holds"], total["drifts"], total["n/a"]))
-        node.replace_self([summary] + replacement)
+    for node in list(doctree.findall(ledger_placeholder)):
+        node.replace_self(_ledger(app, fromdoc, data, keys, tags))
     for node in list(doctree.findall(decision_placeholder)):
         node.replace_self(_decision(app, node, data, keys, tags))
-    for node in doctree.findall(matrix_placeholder):
-        by_id = {c["id"]: c for c in data["claims"]}
-        rows = []
-        for claim_id, label in node["rows"]:
-            claim = by_id.get(claim_id)
-            if claim is None:
-                logger.warning("matrix: no claim %r in this build", claim_id, location=node)
-                continue
-            cells = []
-            for key in keys:
-                verdict = claim["results"].get(key)
-                cells.append("does not apply" if verdict == "n/a" else
-                             _shown(claim["observed"].get(key), tags.get(key)) + ("" if verdict == "holds" else " ✗"))
-            rows.append([_page_link(app, fromdoc, claim["page"], label)] + cells)
-        about = nodes.bullet_list()
-        for record in data["interpreters"]:
-            item = nodes.list_item()
-            whose = " (%s's build)" % record["build"] if record.get("build") else ""
-            item += nodes.paragraph(text="CPython %s%s: %s" % (record["version"], whose, record["path"]))
-            about += item
-        built = nodes.paragraph(text="Built %s on %s (%s); interpreters:" % (
-            datetime.date.today().isoformat(), platform.platform(terse=True), platform.machine()))
-        node.replace_self([_table(["behaviour"] + keys, rows, [30] + [12] * len(keys)), built, about])
+    for node in list(doctree.findall(matrix_placeholder)):
+        node.replace_self(_matrix(app, fromdoc, node, data, keys, tags))
 
 
 def setup(app):

@@ -15,7 +15,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 import pycache_upstream
-from pycache_ledger_pages import _inline, _page_link, _table
+from pycache_ledger_pages import _inline, _table, claim_paragraph
 
 logger = logging.getLogger(__name__)
 REPRODUCER_TIMEOUT = 60
@@ -122,7 +122,7 @@ def fill(app, doctree, fromdoc: str) -> None:
             claims_cell = nodes.container()
             results_cell = nodes.container()
             for claim_id in sentence.claims:
-                claims_cell += _page_link(app, fromdoc, by_id[claim_id]["page"], "`%s`" % claim_id)
+                claims_cell += claim_paragraph(app, fromdoc, by_id[claim_id], "`%s`" % claim_id)
                 results_cell += nodes.paragraph(text=pycache_upstream.verdict_runs(by_id[claim_id], keys))
             rows.append([nodes.paragraph(text=sentence.text), claims_cell, results_cell])
         node.replace_self(_table(["sentence", "claims", "results"], rows, [50, 25, 25]))

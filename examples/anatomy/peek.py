@@ -16,11 +16,12 @@ data = open(sys.argv[1], "rb").read()
 version = struct.unpack("<H", magic[:2])[0]
 header_len = 8 if version >= 20000 else (12 if version < 3392 else 16)
 
-print("interpreter magic: %s" % "".join("%02x" % b for b in bytearray(magic)))
-print("file starts with:  %s" % "".join("%02x" % b for b in bytearray(data[:4])))
-print("unpack bytes 4-8:  %d" % struct.unpack("<I", data[4:8])[0])
+print("interpreter_magic=%s" % "".join("%02x" % b for b in bytearray(magic)))
+print("file_starts_with=%s" % "".join("%02x" % b for b in bytearray(data[:4])))
+print("unpack_bytes_4_8=%d" % struct.unpack("<I", data[4:8])[0])
 if header_len > 8:
-    print("unpack bytes 8-12: %d" % struct.unpack("<I", data[8:12])[0])
+    print("unpack_bytes_8_12=%d" % struct.unpack("<I", data[8:12])[0])
 code = marshal.loads(data[header_len:])
-print("code object:       %s, from %s bytes after a %d-byte header" % (code.co_name, len(data) - header_len, header_len))
+print("header_len=%d" % header_len)
+print("code_object=%s" % code.co_name)
 exec(code, {"__name__": "mod"})

@@ -18,8 +18,8 @@ with open(path) as handle:
     exec(compile(handle.read(), path, "exec"), namespace)
 imported, compiled = bench.work, namespace["work"]
 
-print("SAME\tco_code\t%s" % (imported.__code__.co_code == compiled.__code__.co_code))
-print("SAME\tcode object\t%s" % (imported.__code__ == compiled.__code__))
+print("same_co_code=%s" % (imported.__code__.co_code == compiled.__code__.co_code))
+print("same_code_object=%s" % (imported.__code__ == compiled.__code__))
 
 
 def timed(function, n=100000):
@@ -33,4 +33,4 @@ for _ in range(7):  # taking turns, so that a busy moment of the machine hits bo
     times["imported"].append(timed(imported))
     times["compiled"].append(timed(compiled))
 for label in ["imported", "compiled"]:
-    print("TIME\t%s\t%.6f" % (label, min(times[label])))
+    print("time_%s=%.6f" % (label, min(times[label])))

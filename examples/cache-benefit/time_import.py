@@ -3,8 +3,9 @@
     python time_import.py small big      # with valid cache files, if they are there
     python -B time_import.py small big   # delete __pycache__/ first: compiles, writes nothing
 
-Prints each import's duration in seconds: the wall-clock time, and the CPU time the process
-spent (which does not grow when a busy machine makes the process wait).
+Prints each import's duration in seconds, as ``<name>.wall=...`` (the wall-clock time) and
+``<name>.cpu=...`` (the CPU time the process spent, which does not grow when a busy machine makes
+the process wait).
 """
 import sys
 import time
@@ -16,4 +17,5 @@ for name in sys.argv[1:]:
     start, start_cpu = clock(), cpu()
     __import__(name)
     elapsed, elapsed_cpu = clock() - start, cpu() - start_cpu
-    print("IMPORT\t%s\t%.6f\t%.6f" % (name, elapsed, elapsed_cpu))
+    print("%s.wall=%.6f" % (name, elapsed))
+    print("%s.cpu=%.6f" % (name, elapsed_cpu))

@@ -3,8 +3,10 @@
 #   python pty_repl.py 'import helper' 'print(helper.GREETING)'
 #
 # Starts `sys.executable` (no arguments) on a new pseudo-terminal, waits for each ">>> " prompt,
-# types the next line, then leaves with `raise SystemExit`. What the terminal showed is copied to
-# stdout, without terminal control sequences. Gives up (exit status 3) after LIMIT seconds.
+# types the next line, then leaves with `raise SystemExit`. What the terminal showed from the
+# first prompt on is copied to stdout, without terminal control sequences, each prompt followed
+# by the line typed there (the 3.13+ prompt redraws the line at each key). Gives up (exit status
+# 3) after LIMIT seconds.
 # Runs on Python 2.7 and 3.x, on Linux and macOS.
 import os
 import pty
@@ -16,7 +18,7 @@ import time
 
 LIMIT = 20
 PROMPT = b">>> "
-CONTROL = re.compile(r"\x1b(\[[0-9;?]*[A-Za-z]|[=>])|\r")
+CONTROL = re.compile(r"\x1b(\[[0-9;?]*[A-Za-z@]|[=>])|\r")
 
 
 def main(lines):
@@ -50,8 +52,20 @@ def main(lines):
             os.write(fd, (waiting.pop(0) + "\n").encode("ascii"))
     os.close(fd)
     status = os.waitpid(pid, 0)[1]
-    sys.stdout.write(CONTROL.sub("", shown.decode("utf-8", "replace")))
+    sys.stdout.write(as_seen(shown.decode("utf-8", "replace"), list(lines) + ["raise SystemExit"]))
     return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 2
+
+
+def as_seen(text, typed):
+    """The session from the first prompt on: each prompt with the line typed there, then the output."""
+    lines = CONTROL.sub("", text).split("\n")
+    first = next((i for i, line in enumerate(lines) if line.startswith(">>> ")), len(lines))
+    seen = []
+    for line in lines[first:]:
+        if line.startswith(">>> ") and typed:
+            line = ">>> " + typed.pop(0)
+        seen.append(line)
+    return "\n".join(seen)
 
 
 if __name__ == "__main__":

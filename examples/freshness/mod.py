@@ -1,1 +1,1 @@
-print("mod v1")
+print("mod=v1")

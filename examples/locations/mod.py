@@ -1,5 +1,5 @@
 # Imported by where.py, or run as `python -m mod`: prints what it was told about its cache file.
 cached = globals().get("__cached__", "<absent>")
 spec = globals().get("__spec__")
-spec_cached = "<no spec>" if spec is None else spec.cached
-print("CACHED\t%s\t%s\t%s" % (__name__, cached, spec_cached))
+print("%s.__cached__=%s" % (__name__, cached))
+print("%s.__spec__.cached=%s" % (__name__, "<no spec>" if spec is None else spec.cached))

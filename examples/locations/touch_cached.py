@@ -19,5 +19,5 @@ def assign():
     mod.__cached__ = "elsewhere.pyc"
 
 
-print("READ\t%s" % attempt(read))
-print("SET\t%s" % attempt(assign))
+print("read=%s" % attempt(read))
+print("set=%s" % attempt(assign))

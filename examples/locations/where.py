@@ -6,13 +6,14 @@ import mod
 
 cached = globals().get("__cached__", "<absent>")
 spec = globals().get("__spec__")
-print("CACHED\t%s\t%s\t%s" % (__name__, cached, "<no spec>" if spec is None else spec.cached))
-print("PREFIX\t%s" % getattr(sys, "pycache_prefix", "<absent>"))
+print("__main__.__cached__=%s" % cached)
+print("__main__.__spec__.cached=%s" % ("<no spec>" if spec is None else spec.cached))
+print("sys.pycache_prefix=%s" % getattr(sys, "pycache_prefix", "<absent>"))
 try:
     from importlib.util import cache_from_source, source_from_cache
 except ImportError:  # Python 2.7
-    print("FROM_SOURCE\t<absent>")
+    print("cache_from_source=<absent>")
 else:
     pyc = cache_from_source("/src/pkg/mod.py")
-    print("FROM_SOURCE\t%s" % pyc)
-    print("BACK_TO_SOURCE\t%s" % source_from_cache(pyc))
+    print("cache_from_source=%s" % pyc)
+    print("source_from_cache=%s" % source_from_cache(pyc))

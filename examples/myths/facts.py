@@ -1,12 +1,12 @@
-# What the write-ups say about compilation, printed as one line per fact (Python 2.7 and 3.x).
+# What the write-ups say about compilation, printed as key=value lines (Python 2.7 and 3.x).
 import marshal
 import sys
 
 # The running script is a code object too, and so is code given to exec as a string.
-print("SCRIPT-CODE %s" % type(sys._getframe().f_code).__name__)
+print("script_code=%s" % type(sys._getframe().f_code).__name__)
 namespace = {}
 exec("def f():\n    return 1\n", namespace)
-print("EXEC-CODE %s" % type(namespace["f"].__code__).__name__)
+print("exec_code=%s" % type(namespace["f"].__code__).__name__)
 
 
 # Which names in a class body are mangled.
@@ -16,7 +16,7 @@ class MyClass(object):
     __dunder__ = 3
 
 
-print("CLASS-NAMES %s" % " ".join(sorted(n for n in vars(MyClass) if n.strip("_") in
+print("class_names=%s" % " ".join(sorted(n for n in vars(MyClass) if n.strip("_") in
                                          ("MyClass__private", "private", "public", "dunder"))))
 
 # The code object in mod's cache file is the one compile() makes from the source.
@@ -32,4 +32,4 @@ with open(cache, "rb") as f:
     cached = marshal.loads(f.read()[header:])
 with open("mod.py") as f:
     fresh = compile(f.read(), mod.__file__, "exec")
-print("PYC-CODE-EQUALS-COMPILED %s" % (cached == fresh))
+print("pyc_code_equals_compiled=%s" % (cached == fresh))

@@ -20,4 +20,4 @@ def plain_function(self):
 method = getattr(MyClass.my_method, "__func__", MyClass.my_method)
 same = (method.__code__.co_code == plain_function.__code__.co_code
         and method.__code__.co_consts == plain_function.__code__.co_consts)
-print("METHOD-SAME-AS-FUNCTION %s" % same)
+print("method_same_as_function=%s" % same)

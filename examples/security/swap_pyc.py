@@ -4,8 +4,9 @@
 
 The new code prints MARKER. The header (magic number, and the source's mtime and size or its
 hash) is copied from the existing file, so the import system still finds it valid. Prints one
-line per step: could the file be opened for writing, could a new file be created beside it, and
-could that file be renamed over it. Runs on Python 2.7 and 3.x.
+line per step, ``step=ok`` or ``step=<errno name>``: could the file be opened for writing
+(open_for_writing), could a new file be created beside it (create_beside), and could that file
+be renamed over it (rename_over). Runs on Python 2.7 and 3.x.
 """
 import errno
 import marshal
@@ -25,9 +26,9 @@ def attempt(step, action):
     try:
         action()
     except (IOError, OSError) as error:
-        print("%s: %s" % (step, errno.errorcode.get(error.errno, error.errno)))
+        print("%s=%s" % (step, errno.errorcode.get(error.errno, error.errno)))
         return False
-    print("%s: ok" % step)
+    print("%s=ok" % step)
     return True
 
 
@@ -50,7 +51,7 @@ def rename_over():
     os.rename(replacement, cache_file)
 
 
-attempt("open for writing", open_for_writing)
-if attempt("create a file beside it", create_beside):
-    if not attempt("rename it over the cache file", rename_over):
+attempt("open_for_writing", open_for_writing)
+if attempt("create_beside", create_beside):
+    if not attempt("rename_over", rename_over):
         os.remove(replacement)

@@ -4,4 +4,4 @@ import os
 
 import mod
 
-print("mod.__file__: %s" % os.path.basename(mod.__file__))
+print("mod.__file__=%s" % os.path.basename(mod.__file__))

@@ -2,7 +2,8 @@
 
 Run it with any Python (2.7 included): python where_from.py
 Add -v to see what the import system read, or -X frozen_modules=off on 3.11+.
-Each line is tab-separated: a tag, then values.
+Each line is name=value, the value in JSON; a module's line lists its __spec__.origin, loader,
+__file__, __cached__ and __spec__.cached.
 """
 import sys
 
@@ -35,17 +36,20 @@ def describe(name):
     spec = getattr(module, "__spec__", "<absent>")
     origin = "<no spec>" if spec in (None, "<absent>") else str(spec.origin)
     spec_cached = "<no spec>" if spec in (None, "<absent>") else str(spec.cached)
-    print("MODULE\t%s\t%s\t%s\t%s\t%s\t%s" % (
-        name, origin, loader_name(module), getattr(module, "__file__", "<absent>"),
-        getattr(module, "__cached__", "<absent>"), spec_cached))
+    said("module." + name, [origin, loader_name(module), str(getattr(module, "__file__", "<absent>")),
+                            str(getattr(module, "__cached__", "<absent>")), spec_cached])
 
 
-print("STDLIB\t%s" % os.path.dirname(os.path.abspath(json.__path__[0])))
+def said(name, value):
+    print("%s=%s" % (name, json.dumps(value)))
+
+
+said("stdlib", os.path.dirname(os.path.abspath(json.__path__[0])))
 for name in ["sys", "math", "os", "codecs", "site", "json"]:
     describe(name)
-print("BUILTIN\t%s" % "\t".join(n for n in ["sys", "math", "os", "json"] if n in sys.builtin_module_names))
-print("FROZEN\t%s" % "\t".join(n for n in CANDIDATES if imp_api.is_frozen(n)))
-print("STARTUP\t%s" % "\t".join(sorted(n for n in CANDIDATES if n in AT_START)))
+said("built_in", [n for n in ["sys", "math", "os", "json"] if n in sys.builtin_module_names])
+said("frozen", [n for n in CANDIDATES if imp_api.is_frozen(n)])
+said("startup", sorted(n for n in CANDIDATES if n in AT_START))
 
 # The cache files the installation holds for two of its modules, per optimization level.
 for name, source in [("os", os.__file__), ("json", json.__file__)]:
@@ -56,4 +60,4 @@ for name, source in [("os", os.__file__), ("json", json.__file__)]:
                  for level in ["", "1", "2"]]
     except ImportError:  # Python 2.7: beside the source
         files = [("plain", source + "c"), ("optimized", source + "o")]
-    print("SHIPPED\t%s\t%s" % (name, "\t".join(level for level, path in files if os.path.exists(path))))
+    said("shipped." + name, [level for level, path in files if os.path.exists(path)])

@@ -6,4 +6,5 @@ import other
 sys.dont_write_bytecode = True
 import late
 
-print("FLAGS %r %r" % (sys.flags.dont_write_bytecode, sys.dont_write_bytecode))
+print("sys.flags.dont_write_bytecode=%r" % sys.flags.dont_write_bytecode)
+print("sys.dont_write_bytecode=%r" % sys.dont_write_bytecode)

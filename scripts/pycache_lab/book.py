@@ -1,24 +1,82 @@
-"""What a page of the book uses: one ``Book`` per page, claims checked on every interpreter.
+"""What a page of the book uses: one ``Book`` per page, scenarios run on every interpreter, claims.
 
-    book = Book("scripts-and-imports")
-    book.claim("some-id", "One plain sentence.", observe=function_of_py, expect=value_or_function)
+A guide to the page API (pages import only the lab's top level: ``from pycache_lab import ...``)::
 
-Each claim is recorded in the page's ledger fragment (when the build set ``PYCACHE_BOOK_LEDGER_DIR``)
-before a drift is raised, so ``claims.json`` shows drifts too. The returned check displays itself
-in a notebook as a compact table: interpreters that observed the same thing share a row.
+    from pycache_lab import Book, since
+
+    book = Book("scripts-and-imports")       # every sandbox starts as a copy of examples/<page>/
+
+    by_path = book.run("python app.py", trace=True)     # one command on every interpreter
+    by_path                                  # a cell ending with results shows the transcript
+
+    @book.scenario                           # several steps: a function of (box, py), run everywhere
+    def planted(box, py):
+        box.plant(py, "mod.py")              # the lab chooses the marker: PLANTED:mod.py
+        return box.run(py, "app.py")
+
+    book.claim("imported-module-reads-pyc",
+               "A module imported by a script is loaded from its cache file.",
+               observe=lambda py: planted[py].planted_ran,
+               expect=["mod.py"])
+
+Results (``scenario.Results``): ``results[py]`` (or ``results["3.12.1"]``), ``results.newest``,
+``results.oldest``, ``results.each(lambda run: run.pycs_written)`` (a derived ``Results``: a
+row of ``book.matrix``/``book.version_tabs``), ``results.show(files=[...], title=...)``.
+Gates: ``@book.scenario(since=(3, 8))``, ``book.run(..., until=(3, 12))``: ``NA`` elsewhere; in
+expectations ``since((3, 8), value)`` and ``until((3, 12), value)``. Other options of
+``scenario``/``run``: ``example=`` (another folder of examples/, or ``None`` for an empty
+sandbox), ``unprivileged=True``, ``files=`` (the files its transcript shows).
+
+The box (``box.Box``, a ``Sandbox``): ``box.run(py, "-m mod", env={...}, trace=True,
+audit=True, syscalls=True, stdin=..., cwd=..., umask=..., as_user=...)`` (``<work>`` in a
+command or env value is the scenario directory); files: ``write``, ``read``, ``exists``,
+``copy_example``, ``set_mtime``, ``chmod``, ``mkdir``, ``zip``, ``listing``, ``files``;
+``plant(py, "mod.py")``.
+
+A run (``observation.Observation``): ``pycs_written``, ``written``, ``created``, ``tree``,
+``output``/``errors``/``error_lines`` (``<work>`` for the scenario directory), ``said`` (the one output
+convention: example scripts print ``key=value`` lines, JSON values decoded), ``planted_ran``,
+``exception`` (the exception that ended it, 2.7 to 3.x: ``.type``, ``.message``), ``traceback``
+(the last one printed: ``.text``, ``.frames``, ``.frame("/mod.py").marked``), ``trace``
+(``-v``: ``reads``, ``writes``, ``failed_writes``, ``failure_reasons``, ``lines``),
+``audit`` (``opened``, ``renamed``), ``syscalls`` (strace: ``call``, ``paths``, ``flags``, ``error``).
+``show_work(text)`` writes any temporary path as ``<work>``.
+
+A scenario that raises on one interpreter gives a ``Failed`` there: every claim that reads it
+drifts on that interpreter with observed ``the scenario failed: <Type>: <message> (<page>,
+<where>)``; an ``observe`` that raises drifts the same way. Display code keeps working (a
+``Failed`` absorbs attributes, items and calls). ``LabError`` (the lab cannot run) still stops.
+
+Writing a chapter on this API (``docs/scripts-and-imports.md`` is the model): the rule in one
+sentence, then a full transcript (a cell ending with a scenario's results) before the first
+claim, each claim right below the scenario it reads, exceptions last; cells of about 15 lines
+(25 at most), setup cells ``:tags: [hide-input]``; example scripts in ``examples/<page>/`` print
+``key=value`` lines for what claims read. ``tests/test_pages.py`` and ``nox -s lint`` guard it.
+
+Each claim is recorded in the page's ledger fragment (when the build set
+``PYCACHE_BOOK_LEDGER_DIR``). ``RAISE_ON_DRIFT`` (default true; false in the build, which lists
+every drift at its end, and in the self-check) makes a drift raise ``ClaimDrift`` after it was
+recorded. The returned check displays itself as a compact table: interpreters that observed the
+same thing share a row; a drift is marked.
 """
 from __future__ import annotations
 
-import concurrent.futures
 import os
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
-from . import claims, ledger
+from . import claims, ledger, notebook
+from .box import Box
+from .failed import is_failed
 from .interpreters import Discovery, Interpreter, discover
+from .markdown import Markdown
+from .scenario import Results, run_everywhere
+from .workdir import EXAMPLES
 
 _discovery: Discovery | None = None
-RAISE_ON_DRIFT = True
-"""The book stops at a drift (the cell fails); the self-check sets this False to see every drift."""
+RAISE_ENV_VAR = "PYCACHE_BOOK_RAISE_ON_DRIFT"
+RAISE_ON_DRIFT = os.environ.get(RAISE_ENV_VAR, "1") != "0"
+"""A drift raises (the cell fails); the build (which lists every drift at its end) and the
+self-check set this False to see every drift."""
 
 
 def interpreters_in_use() -> Discovery:
@@ -29,31 +87,88 @@ def interpreters_in_use() -> Discovery:
     return _discovery
 
 
+_DEFAULT = object()
+
+
 class Book:
     def __init__(self, page: str):
         self.page = page
         self.discovery = interpreters_in_use()
         self.interpreters: list[Interpreter] = self.discovery.interpreters
         self.checks: list[claims.ClaimCheck] = []
+        self.page_errors: list[str] = []
         self._ledger_dir = os.environ.get(ledger.ENV_VAR)
+        if self._ledger_dir and not RAISE_ON_DRIFT:  # the build: a page runs to its end
+            notebook.install(self._page_error)
+
+    def _page_error(self, text: str) -> None:
+        """A cell failed after a scenario failed: recorded (the build lists it), the page goes on."""
+        self.page_errors.append(text)
+        self._write_fragment()
+
+    def _write_fragment(self) -> None:
+        if self._ledger_dir:
+            ledger.write_fragment(self._ledger_dir, self.page, self.interpreters,
+                                  [c.record() for c in self.checks], self.page_errors)
+
+    @property
+    def newest(self) -> Interpreter:
+        return self.interpreters[-1]
+
+    @property
+    def oldest(self) -> Interpreter:
+        return self.interpreters[0]
+
+    def _example(self, example) -> str | None:
+        if example is _DEFAULT:
+            return self.page if (EXAMPLES / self.page).is_dir() else None
+        return example
+
+    def scenario(self, function: Callable | None = None, *, since: Sequence[int] | None = None,
+                 until: Sequence[int] | None = None, example: Any = _DEFAULT, unprivileged: bool = False,
+                 files: Sequence[str] | None = None, name: str | None = None):
+        """Decorate ``def name(box, py)``: run it on every interpreter, each in a fresh box that
+        starts as a copy of ``examples/<page>/``; the name becomes its ``Results``."""
+        def decorate(body: Callable) -> Results:
+            folder = self._example(example)
+
+            def one(py: Interpreter) -> Any:
+                with Box(unprivileged=unprivileged, example=folder) as box:
+                    return body(box, py)
+            label = name or body.__name__
+            values = run_everywhere(one, self.interpreters, self.page, label, since, until)
+            return Results(label, self.interpreters, values, self.page, folder, files)
+        return decorate(function) if function is not None else decorate
+
+    def run(self, command: str, *, since: Sequence[int] | None = None, until: Sequence[int] | None = None,
+            example: Any = _DEFAULT, unprivileged: bool = False, files: Sequence[str] | None = None,
+            plant: Sequence[str] = (), **options) -> Results:
+        """One command (``"python -m mod"``) on every interpreter, in a fresh box each; ``plant``
+        names sources whose planted pyc is put in place first (``obs.planted_ran`` tells which ran)."""
+        def one(box: Box, py: Interpreter) -> Any:
+            for source in plant:
+                box.plant(py, source)
+            return box.run(py, command, **options)
+        return self.scenario(one, since=since, until=until, example=example, unprivileged=unprivileged,
+                             files=files, name=repr(command))
 
     def each(self, function: Callable[[Interpreter], Any]) -> dict[str, Any]:
         """Run ``function(py)`` on every interpreter in parallel: {interpreter key: result}.
 
-        Use it to run a scenario once and feed several claims from its observations.
+        The older form of ``scenario``; an exception becomes a ``Failed`` result here too.
         """
-        with concurrent.futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-            values = list(pool.map(function, self.interpreters))
-        return {py.key: value for py, value in zip(self.interpreters, values)}
+        name = getattr(function, "__name__", "scenario")
+        return run_everywhere(function, self.interpreters, self.page, name)
+
+    def transcript(self, results: Results, files: Sequence[str] | None = None, title: str | None = None) -> Markdown:
+        return results.show(files=files, title=title)
 
     def claim(self, id: str, statement: str, *, observe: Callable[[Interpreter], Any], expect: Any) -> "Shown":
         if any(c.claim.id == id for c in self.checks):
             raise claims.ClaimError("claim id %r is used twice on page %s" % (id, self.page))
         result = claims.check(claims.Claim(id, statement, observe, expect, self.page), self.interpreters)
         self.checks.append(result)
-        if self._ledger_dir:
-            ledger.write_fragment(self._ledger_dir, self.page, self.interpreters,
-                                  [c.record() for c in self.checks])
+        self._write_fragment()
         if not result.holds and RAISE_ON_DRIFT:
             raise claims.ClaimDrift(result)
         return Shown(result)
@@ -67,7 +182,16 @@ class Book:
         return version_tabs(self.interpreters, rows)
 
     def evidence_from(self) -> "Markdown":
-        """Which interpreters produced this page's evidence."""
+        """Which interpreters produced this page's evidence, in one line (the matrix page lists them)."""
+        versions = [py.key for py in self.interpreters]
+        span = versions[0] if len(versions) == 1 else "%s to %s" % (versions[0], versions[-1])
+        return Markdown("Evidence from %d interpreter%s (CPython %s), run as this page was built: "
+                        "{doc}`the version matrix </matrix>` lists them, {doc}`the ledger </ledger>` gives every "
+                        "verdict and {doc}`the method </method>` tells how the lab works."
+                        % (len(versions), "" if len(versions) == 1 else "s", span))
+
+    def interpreter_table(self) -> "Markdown":
+        """The long form: path, cache tag and magic number of every interpreter."""
         rows = ["| interpreter | cache tag | magic |", "|---|---|---|"]
         for py in self.interpreters:
             whose = " (%s's build)" % py.build if py.build else ""
@@ -76,23 +200,12 @@ class Book:
         return Markdown("\n".join(rows))
 
 
-class Markdown:
-    """Displays as Markdown in a notebook, as plain text elsewhere."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def _repr_markdown_(self) -> str:
-        return self.text
-
-    def __repr__(self) -> str:
-        return self.text
-
-
 def show_value(value: Any, py: Interpreter | None = None) -> str:
     """A short, build-independent rendering of an observed or expected value."""
     if value is claims.NA:
         return "n/a"
+    if is_failed(value):
+        return "`%s`" % value.text.replace("|", "\\|")
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (list, tuple)):
@@ -120,8 +233,11 @@ class Shown(Markdown):
                 "| interpreters | observed | verdict |", "|---|---|---|"]
         groups = ledger.neighbours_alike(check.results, lambda result: (
             show_value(result.observed, result.interpreter) if result.verdict != claims.NOT_APPLICABLE
-            else "does not apply", result.verdict))
-        for (observed, verdict), results in groups:
+            else "does not apply", result.verdict, show_value(result.expected, result.interpreter)
+            if result.verdict == claims.DRIFTS else ""))
+        for (observed, verdict, expected), results in groups:
+            if verdict == claims.DRIFTS:
+                verdict = "**drifts** (expected %s)" % expected
             rows.append("| %s | %s | %s |" % (_version_span([r.interpreter for r in results]), observed, verdict))
         super().__init__("\n".join(rows))
 

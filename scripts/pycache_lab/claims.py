@@ -4,6 +4,9 @@ A claim is checked by calling ``observe(py)`` on every interpreter and comparing
 ``expect(py)``. The verdict per interpreter is ``holds``, ``drifts`` or ``n/a`` (the claim does
 not apply to that version: ``expect`` returned ``NA``). Any drift raises ``ClaimDrift`` after
 every interpreter was checked, naming the claim, each drifting interpreter, expected and observed.
+
+An ``observe`` that raises, returns a ``Failed`` scenario result or touches one on the way is a
+drift on that interpreter, whose observed value is the failure (``failed``): never an error.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+from .failed import Failed, first_failed, is_failed, watching
 from .interpreters import Interpreter
 
 HOLDS, DRIFTS, NOT_APPLICABLE = "holds", "drifts", "n/a"
@@ -49,6 +53,12 @@ def since(version: Sequence[int], value: Any, before: Any = NA) -> Callable[[Int
     """Expectation that changes at ``version``: ``value`` from it on, ``before`` until then."""
     version = tuple(version)
     return lambda py: value if py.at_least(*version) else before
+
+
+def until(version: Sequence[int], value: Any, after: Any = NA) -> Callable[[Interpreter], Any]:
+    """Expectation that changes at ``version``: ``value`` before it, ``after`` from it on."""
+    version = tuple(version)
+    return lambda py: after if py.at_least(*version) else value
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,8 @@ class ClaimCheck:
 def _jsonable(value: Any) -> Any:
     if value is NA:
         return None
+    if is_failed(value):
+        return value.text
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
@@ -119,13 +131,47 @@ def _normalise(value: Any) -> Any:
     return value
 
 
+def observe_one(claim: Claim, py: Interpreter) -> Any:
+    """``claim.observe(py)``, or the ``Failed`` it raised, returned or touched."""
+    from .sandbox import LabError  # the lab's own failures are not observations
+
+    with watching() as seen:
+        try:
+            observed = claim.observe(py)
+        except LabError:
+            raise
+        except Exception as error:
+            return seen[0] if seen else Failed.from_exception(error, claim.page, "claim %s" % claim.id)
+        found = first_failed(observed)
+        return found if found is not None else (seen[0] if seen else observed)
+
+
+def expect_one(claim: Claim, py: Interpreter) -> Any:
+    """``claim.expected_for(py)``; an expectation computed from a failed scenario is that failure."""
+    from .sandbox import LabError
+
+    with watching() as seen:
+        try:
+            expected = claim.expected_for(py)
+        except LabError:
+            raise
+        except Exception as error:
+            return seen[0] if seen else Failed.from_exception(error, claim.page, "claim %s, its expectation" % claim.id)
+        found = first_failed(expected)
+        return found if found is not None else (seen[0] if seen else expected)
+
+
 def check(claim: Claim, interpreters: Sequence[Interpreter], workers: int | None = None) -> ClaimCheck:
     """Observe every interpreter (in parallel) and compare; never raises for a drift."""
     def one(py: Interpreter) -> Result:
-        expected = claim.expected_for(py)
+        expected = expect_one(claim, py)
+        if is_failed(expected):
+            return Result(py, DRIFTS, expected, expected)
         if expected is NA:
             return Result(py, NOT_APPLICABLE, expected)
-        observed = claim.observe(py)
+        observed = observe_one(claim, py)
+        if is_failed(observed):
+            return Result(py, DRIFTS, expected, observed)
         verdict = HOLDS if _normalise(observed) == _normalise(expected) else DRIFTS
         return Result(py, verdict, expected, observed)
 

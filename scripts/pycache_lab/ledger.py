@@ -18,10 +18,14 @@ def interpreter_records(interpreters) -> list[dict]:
              "build": py.build} for py in interpreters]
 
 
-def write_fragment(directory: str | os.PathLike, page: str, interpreters, records: Iterable[dict]) -> Path:
+def write_fragment(directory: str | os.PathLike, page: str, interpreters, records: Iterable[dict],
+                   page_errors: Iterable[str] = ()) -> Path:
+    """A page's claims so far; ``page_errors``: cells that failed after a scenario of the page failed."""
     path = Path(directory) / (page.replace("/", "__") + ".json")
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"page": page, "interpreters": interpreter_records(interpreters), "claims": list(records)}
+    if page_errors:
+        data["page_errors"] = list(page_errors)
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
     os.replace(temporary, path)
@@ -38,6 +42,7 @@ def merge(directory: str | os.PathLike) -> tuple[dict, list[str]]:
     interpreters: dict[str, dict] = {}
     claims: list[dict] = []
     owner: dict[str, str] = {}
+    page_errors: list[str] = []
     for path in sorted(Path(directory).glob("*.json")):
         fragment = json.loads(path.read_text(encoding="utf-8"))
         for record in fragment["interpreters"]:
@@ -52,8 +57,12 @@ def merge(directory: str | os.PathLike) -> tuple[dict, list[str]]:
                 continue
             owner[claim["id"]] = fragment["page"]
             claims.append(claim)
+        page_errors += ["%s, %s" % (fragment["page"], text) for text in fragment.get("page_errors", [])]
     ordered = sorted(interpreters.values(), key=lambda r: [int(x) for x in r["version"].split("#")[0].split(".")])
-    return {"interpreters": ordered, "claims": claims}, problems
+    data = {"interpreters": ordered, "claims": claims}
+    if page_errors:
+        data["page_errors"] = page_errors
+    return data, problems
 
 
 def neighbours_alike(items, render) -> list[tuple]:

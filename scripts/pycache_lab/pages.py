@@ -25,7 +25,7 @@ def strip_options(body: str) -> str:
     """Drop the cell's ``:key: value`` option lines (or a ``---`` option block) before the code."""
     lines = body.splitlines(keepends=True)
     if lines and lines[0].strip() == "---":
-        end = next((i for i, l in enumerate(lines[1:], 1) if l.strip() == "---"), 0)
+        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
         return "".join(lines[end + 1:])
     while lines and lines[0].startswith(":"):
         lines.pop(0)

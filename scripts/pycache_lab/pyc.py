@@ -77,3 +77,20 @@ def decode_header(data: bytes) -> PycHeader:
 def read_header(path) -> PycHeader:
     with open(path, "rb") as handle:
         return decode_header(handle.read(16))
+
+
+_FIELD_OFFSETS = {"2.x": {"source_mtime": 4}, "3.0-3.2": {"source_mtime": 4},
+                  "3.3-3.6": {"source_mtime": 4, "source_size": 8},
+                  "3.7+": {"source_mtime": 8, "source_size": 12}}
+
+
+def with_header_field(data: bytes, name: str, value: int) -> bytes:
+    """The same cache file with one timestamp header field (``source_mtime`` or ``source_size``)
+    set to ``value`` (mod 2**32): a header off by a known amount, wherever its era puts the field."""
+    header = decode_header(data)
+    if header.invalidation != "timestamp":
+        raise PycError("a %s pyc records no %s" % (header.invalidation, name))
+    offset = _FIELD_OFFSETS[header.era].get(name)
+    if offset is None:
+        raise PycError("a %s pyc has no %s field" % (header.era, name))
+    return data[:offset] + struct.pack("<I", value % 2**32) + data[offset + 4:]

@@ -28,6 +28,8 @@ from typing import Mapping, Sequence
 
 from . import observation
 from .interpreters import HELPERS, Interpreter
+from .planting import Planting
+from .workdir import EXAMPLES, REPO, WorkFiles  # noqa: F401 (EXAMPLES, REPO: for old pages)
 
 UNPRIVILEGED_UID = 65534  # "nobody" on Debian and most Linux systems
 UNPRIVILEGED_GID = 65534
@@ -39,8 +41,6 @@ a caller's umask 077 would otherwise change the modes scenarios observe, and loc
 unprivileged user out of the files and mount points the lab makes for it."""
 _TOOL_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 DEFAULT_TIMEOUT = 60
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = REPO / "examples"
 
 
 class LabError(RuntimeError):
@@ -105,7 +105,7 @@ def is_witness_file(path: str) -> bool:
     return path.startswith(str(HELPERS) + os.sep) or ("/" + SANDBOX_PREFIX in path and "/lab/" in path)
 
 
-class Sandbox:
+class Sandbox(WorkFiles, Planting):
     """One scenario's directory; use as a context manager so it is always removed."""
 
     def __init__(self, unprivileged: bool = False, example: str | None = None):
@@ -129,59 +129,7 @@ class Sandbox:
         if example:
             self.copy_example(example, ".")
 
-    # -- files -------------------------------------------------------------------------------
-    def path(self, rel: str = "") -> Path:
-        return self.work / rel if rel else self.work
-
-    def write(self, rel: str, content: str | bytes, mode: int | None = None,
-              mtime: float | None = None) -> Path:
-        """Write a file under the scenario directory (parents created)."""
-        target = self.path(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        target.write_bytes(data)
-        if mode is not None:
-            os.chmod(target, mode)
-        if mtime is not None:
-            self.set_mtime(rel, mtime)
-        self._give_away(self.work)
-        return target
-
-    def copy_example(self, name: str, rel: str | None = None) -> Path:
-        """Copy a file or directory from ``examples/`` into the scenario directory (``rel="."``: its contents)."""
-        source, target = EXAMPLES / name, self.path(rel or name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target, dirs_exist_ok=True)
-        else:
-            shutil.copyfile(source, target)
-        self._give_away(self.work)
-        return target
-
-    def read(self, rel: str) -> bytes:
-        return self.path(rel).read_bytes()
-
-    def exists(self, rel: str) -> bool:
-        return os.path.lexists(self.path(rel))
-
-    def set_mtime(self, rel: str, seconds: float) -> None:
-        """Set a file's modification (and access) time, in seconds since the epoch."""
-        ns = int(round(seconds * 1e9))
-        os.utime(self.path(rel), ns=(ns, ns), follow_symlinks=False)
-
-    def files(self) -> list[str]:
-        return sorted(p for p, s in observation.snapshot(str(self.work)).items() if s.kind == "file")
-
-    def relative(self, path: str) -> str | None:
-        """A path the interpreter printed, relative to the scenario directory (None if outside)."""
-        for base in (self.work, self.work.resolve()):
-            full = os.path.normpath(os.path.join(str(base), path))
-            if full == str(base):
-                return "."
-            if full.startswith(str(base) + os.sep):
-                return os.path.relpath(full, str(base)).replace(os.sep, "/")
-        return None
-
+    # -- files (workdir.WorkFiles) and planting (planting.Planting) live in their own modules --
     def _give_away(self, top: Path) -> None:
         """In an unprivileged sandbox run by root, the unprivileged user owns the files."""
         if not self.switch_user:
@@ -191,28 +139,6 @@ class Sandbox:
             for name in dirs + files:
                 os.chown(os.path.join(directory, name), UNPRIVILEGED_UID, UNPRIVILEGED_GID,
                          follow_symlinks=False)
-
-    # -- planting ----------------------------------------------------------------------------
-    def plant_pyc(self, py: Interpreter, source: str, marker: str, dest: str | None = None,
-                  optimization: str = "") -> str:
-        """Plant a pyc for ``source`` that is valid by its header but prints ``marker`` first.
-
-        The pyc goes where ``py`` looks for it (or at ``dest``). If a later run prints the
-        marker, that run executed the planted code: it read the pyc, not the source.
-        """
-        real = self.path(source).read_text(encoding="utf-8")
-        self._planted += 1
-        fake = self.lab / ("fake-%d.py" % self._planted)
-        fake.write_text("import sys; sys.stdout.write(%r)\n%s" % (marker + "\n", real), encoding="utf-8")
-        command = [py.path, "-E", "-s", "-B", str(HELPERS / "plant.py"), str(self.path(source)), str(fake),
-                   str(self.path(dest)) if dest else "-", optimization or "-"]
-        done = subprocess.run(command, capture_output=True, env=self.environment(py), cwd=str(self.work))
-        _count_run(py.path)
-        if done.returncode != 0:
-            raise LabError("planting a pyc for %s with %s failed: %s"
-                           % (source, py.label, done.stderr.decode("utf-8", "replace").strip()))
-        self._give_away(self.work)
-        return self.relative(done.stdout.decode("utf-8").strip())
 
     # -- running -----------------------------------------------------------------------------
     def environment(self, py: Interpreter | None, extra: Mapping[str, str | None] | None = None) -> dict:

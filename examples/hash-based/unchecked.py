@@ -1,0 +1,2 @@
+# A module that says which version of its code ran (the page edits v1 into v2).
+print("unchecked=v1")
