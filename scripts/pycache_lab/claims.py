@@ -133,32 +133,28 @@ def _normalise(value: Any) -> Any:
 
 def observe_one(claim: Claim, py: Interpreter) -> Any:
     """``claim.observe(py)``, or the ``Failed`` it raised, returned or touched."""
-    from .sandbox import LabError  # the lab's own failures are not observations
-
-    with watching() as seen:
-        try:
-            observed = claim.observe(py)
-        except LabError:
-            raise
-        except Exception as error:
-            return seen[0] if seen else Failed.from_exception(error, claim.page, "claim %s" % claim.id)
-        found = first_failed(observed)
-        return found if found is not None else (seen[0] if seen else observed)
+    return _computed(lambda: claim.observe(py), claim, "claim %s" % claim.id)
 
 
 def expect_one(claim: Claim, py: Interpreter) -> Any:
     """``claim.expected_for(py)``; an expectation computed from a failed scenario is that failure."""
+    return _computed(lambda: claim.expected_for(py), claim, "claim %s, its expectation" % claim.id)
+
+
+def _computed(compute: Callable[[], Any], claim: Claim, where: str) -> Any:
+    """The value ``compute`` gives, or the first ``Failed`` it raised, returned or touched; the lab's
+    own failures (``LabError``) are not observations and propagate."""
     from .sandbox import LabError
 
     with watching() as seen:
         try:
-            expected = claim.expected_for(py)
+            value = compute()
         except LabError:
             raise
         except Exception as error:
-            return seen[0] if seen else Failed.from_exception(error, claim.page, "claim %s, its expectation" % claim.id)
-        found = first_failed(expected)
-        return found if found is not None else (seen[0] if seen else expected)
+            return seen[0] if seen else Failed.from_exception(error, claim.page, where)
+        found = first_failed(value)
+        return found if found is not None else (seen[0] if seen else value)
 
 
 def check(claim: Claim, interpreters: Sequence[Interpreter], workers: int | None = None) -> ClaimCheck:
