@@ -51,11 +51,15 @@ elif os.environ.get("PYCACHE_BOOK_PREVIEW") == "off":  # scripts/bench.py: what 
     nb_execution_mode = "off"
 
 # -- Links into CPython's documentation, offline first ------------------------------------------
-# With Debian's python3.11-doc, links point at the 3.11 docs the local inventory describes (its
-# anchors, e.g. `-v`'s, differ from the newest docs'); without it, at /3/ with the online inventory.
-_LOCAL_INVENTORY = "/usr/share/doc/python3.11/html/objects.inv"
-if os.path.exists(_LOCAL_INVENTORY):
-    intersphinx_mapping = {"python": ("https://docs.python.org/3.11", (_LOCAL_INVENTORY, None))}
+# With the distribution's python3-doc (Debian 12: python3.11-doc), links point at the docs of the
+# version the local inventory describes (its anchors, e.g. `-v`'s, differ from the newest docs');
+# without it, at /3/ with the online inventory.
+from pycache_lab.preflight import local_cpython_inventory  # noqa: E402
+
+_LOCAL_INVENTORY = local_cpython_inventory()
+if _LOCAL_INVENTORY:
+    _DOCS_VERSION = _LOCAL_INVENTORY.split("/doc/python")[1].split("/")[0]  # "3.11"
+    intersphinx_mapping = {"python": ("https://docs.python.org/%s" % _DOCS_VERSION, (_LOCAL_INVENTORY, None))}
 else:
     intersphinx_mapping = {"python": ("https://docs.python.org/3", None)}
 intersphinx_timeout = 10

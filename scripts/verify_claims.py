@@ -71,7 +71,8 @@ def main(argv: "list[str] | None" = None) -> int:
     chosen = args.python or [sys.executable]
     os.environ[interpreters.ENV_VAR] = os.pathsep.join(chosen)
     try:
-        used = book.interpreters_in_use()
+        used = book.use(interpreters.named(chosen, named_by="with --python" if args.python else
+                                           "(the Python running this script)"))
     except interpreters.InterpreterError as error:
         print(error, file=sys.stderr)
         return 2

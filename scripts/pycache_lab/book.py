@@ -29,6 +29,13 @@ def interpreters_in_use() -> Discovery:
     return _discovery
 
 
+def use(discovery: Discovery) -> Discovery:
+    """Make these the interpreters of every page of this process (the self-check's ``--python``)."""
+    global _discovery
+    _discovery = discovery
+    return discovery
+
+
 class Book:
     def __init__(self, page: str):
         self.page = page
