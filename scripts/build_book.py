@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from pycache_lab import reaper  # noqa: E402
+from pycache_lab import coverage, reaper  # noqa: E402
 
 # Variables of the caller's shell that would change how the build's own tools run (not the
 # scenarios: those get an environment built from nothing): Sphinx and the page kernels run
@@ -46,6 +46,8 @@ def main(argv: "list[str] | None" = None) -> int:
         env.update(PYCACHE_BOOK_PREVIEW="0", PYTHONDONTWRITEBYTECODE="1", TMPDIR=str(private))
         status = run_interruptibly(strict_command(args.source, args.build, args.conf, args.jobs), env)
         keep_crash_logs(private, args.build)
+        for line in coverage.build_summary(args.build / "claims.json"):  # which versions, what was not observed
+            print(line, file=sys.stderr)
         return status
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from pycache_lab import book, interpreters, ledger, pages, reaper, sandbox  # noqa: E402
+from pycache_lab import book, coverage, interpreters, ledger, pages, reaper, sandbox  # noqa: E402
 
 
 def run_page(page: pages.Page) -> "str | None":
@@ -119,9 +119,16 @@ def main(argv: "list[str] | None" = None) -> int:
     print()
     print(table(data))
     found = drifts(data)
-    counts = {v: sum(list(c["results"].values()).count(v) for c in data["claims"]) for v in ("holds", "drifts", "n/a")}
-    print("\n%d claims on %d interpreter(s): %d holds, %d drifts, %d n/a"
-          % (len(data["claims"]), len(data["interpreters"]), counts["holds"], counts["drifts"], counts["n/a"]))
+    counts = {v: sum(list(c["results"].values()).count(v) for c in data["claims"])
+              for v in ("holds", "drifts", "n/a", coverage.NOT_OBSERVED)}
+    print("\n%d claims on %d interpreter(s): %d holds, %d drifts, %d n/a, %d not observed"
+          % (len(data["claims"]), len(data["interpreters"]), counts["holds"], counts["drifts"], counts["n/a"],
+             counts[coverage.NOT_OBSERVED]))
+    for line in coverage.summary_lines(data):
+        print(line)
+    if counts[coverage.NOT_OBSERVED] and coverage.require_all():
+        found.append("%d verdicts not observed, and PYCACHE_BOOK_REQUIRE_ALL=1 or CI=true requires every claim"
+                     % counts[coverage.NOT_OBSERVED])
     for line in found:
         print(line)
     for error in errors:

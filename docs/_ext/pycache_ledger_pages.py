@@ -20,7 +20,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 logger = logging.getLogger(__name__)
-SYMBOL = {"holds": "✓", "drifts": "✗ drifts", "n/a": "–"}
+SYMBOL = {"holds": "✓", "drifts": "✗ drifts", "n/a": "–", "not observed": "? not observed"}
 
 
 class ledger_placeholder(nodes.General, nodes.Element):
@@ -174,6 +174,7 @@ def _grouped(claim: dict, keys: list[str], tags: dict) -> str:
     from pycache_lab.ledger import runs_of
 
     return runs_of(claim, keys, lambda key: "does not apply" if claim["results"][key] == "n/a"
+                   else "not observed" if claim["results"][key] == "not observed"
                    else _shown(claim["observed"].get(key), tags.get(key)))
 
 
@@ -207,6 +208,22 @@ def _decision(app, node, data, keys, tags):
     return diagram
 
 
+def _coverage_nodes(data: dict) -> list:
+    """Which versions the evidence covers, and each claim this build could not observe, with why."""
+    from pycache_lab import coverage
+
+    result = [nodes.paragraph(text=coverage.sentence([i["version"] for i in data["interpreters"]]))]
+    unobserved = coverage.unobserved_claims(data)
+    if unobserved:
+        items = nodes.bullet_list()
+        for claim, why in unobserved:
+            item = nodes.list_item()
+            item += nodes.paragraph(text="%s (%s): not observed in this build: %s" % (claim["id"], claim["page"], why))
+            items += item
+        result += [nodes.paragraph(text="Claims not observed in this build:"), items]
+    return result
+
+
 def fill(app, doctree, fromdoc: str) -> None:
     placeholders = (list(doctree.findall(ledger_placeholder)) + list(doctree.findall(matrix_placeholder))
                     + list(doctree.findall(decision_placeholder)) + list(doctree.findall(claim_placeholder)))
@@ -229,9 +246,11 @@ def fill(app, doctree, fromdoc: str) -> None:
                     for c in data["claims"] if c["page"] == page]
             replacement += [section, _table(["claim"] + keys, rows, [40] + [6] * len(keys))]
         total = {v: sum(list(c["results"].values()).count(v) for c in data["claims"]) for v in SYMBOL}
-        summary = nodes.paragraph(text="%d claims, %d interpreters: %d holds (✓), %d drifts (✗), %d n/a (–)."
-                                  % (len(data["claims"]), len(keys), total["holds"], total["drifts"], total["n/a"]))
-        node.replace_self([summary] + replacement)
+        summary = nodes.paragraph(text="%d claims, %d interpreters: %d holds (✓), %d drifts (✗), %d n/a (–), "
+                                       "%d not observed in this build (?)."
+                                  % (len(data["claims"]), len(keys), total["holds"], total["drifts"], total["n/a"],
+                                     total["not observed"]))
+        node.replace_self([summary] + _coverage_nodes(data) + replacement)
     for node in list(doctree.findall(decision_placeholder)):
         node.replace_self(_decision(app, node, data, keys, tags))
     for node in doctree.findall(matrix_placeholder):
@@ -245,8 +264,8 @@ def fill(app, doctree, fromdoc: str) -> None:
             cells = []
             for key in keys:
                 verdict = claim["results"].get(key)
-                cells.append("does not apply" if verdict == "n/a" else
-                             _shown(claim["observed"].get(key), tags.get(key)) + ("" if verdict == "holds" else " ✗"))
+                cells.append("does not apply" if verdict == "n/a" else "not observed in this build"
+                             if verdict == "not observed" else _shown(claim["observed"].get(key), tags.get(key)) + ("" if verdict == "holds" else " ✗"))
             rows.append([_page_link(app, fromdoc, claim["page"], label)] + cells)
         about = nodes.bullet_list()
         for record in data["interpreters"]:
@@ -255,7 +274,8 @@ def fill(app, doctree, fromdoc: str) -> None:
             about += item
         built = nodes.paragraph(text="Built %s on %s (%s); interpreters:" % (
             datetime.date.today().isoformat(), platform.platform(terse=True), platform.machine()))
-        node.replace_self([_table(["behaviour"] + keys, rows, [30] + [12] * len(keys)), built, about])
+        node.replace_self([_table(["behaviour"] + keys, rows, [30] + [12] * len(keys)), built, about]
+                          + _coverage_nodes(data)[:1])
 
 
 def setup(app):

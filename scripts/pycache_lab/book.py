@@ -13,7 +13,7 @@ import concurrent.futures
 import os
 from typing import Any, Callable
 
-from . import claims, ledger
+from . import claims, coverage, ledger
 from .interpreters import Discovery, Interpreter, discover
 
 _discovery: Discovery | None = None
@@ -47,10 +47,18 @@ class Book:
     def each(self, function: Callable[[Interpreter], Any]) -> dict[str, Any]:
         """Run ``function(py)`` on every interpreter in parallel: {interpreter key: result}.
 
-        Use it to run a scenario once and feed several claims from its observations.
+        Use it to run a scenario once and feed several claims from its observations. A scenario
+        this system cannot observe (``coverage.NotObservable``) leaves a ``coverage.Unobserved``:
+        the claims fed from it get the verdict "not observed" with the reason.
         """
+        def run(py):
+            try:
+                return function(py)
+            except coverage.NotObservable as why:
+                return coverage.Unobserved(str(why))
+
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-            values = list(pool.map(function, self.interpreters))
+            values = list(pool.map(run, self.interpreters))
         return {py.key: value for py, value in zip(self.interpreters, values)}
 
     def claim(self, id: str, statement: str, *, observe: Callable[[Interpreter], Any], expect: Any) -> "Shown":
@@ -63,6 +71,8 @@ class Book:
                                   [c.record() for c in self.checks])
         if not result.holds and RAISE_ON_DRIFT:
             raise claims.ClaimDrift(result)
+        if not result.observed_everywhere and RAISE_ON_DRIFT and coverage.require_all():
+            raise claims.ClaimNotObserved(result)
         return Shown(result)
 
     def matrix(self, rows: dict[str, dict[str, Any]]) -> "Markdown":
@@ -73,13 +83,28 @@ class Book:
         """The same rows as one tab per minor version, synchronised across pages; see ``version_tabs``."""
         return version_tabs(self.interpreters, rows)
 
-    def evidence_from(self) -> "Markdown":
-        """Which interpreters produced this page's evidence."""
-        rows = ["| interpreter | cache tag | magic |", "|---|---|---|"]
+    def evidence_from(self, about: str = "") -> "Markdown":
+        """Which interpreters produced this page's evidence, and which versions of the book it lacks.
+
+        ``about="2.7"``: the page is about that version; without one, it says so first."""
+        rows = [self.about(about).text, ""] if about and self.about(about).text else []
+        rows += ["| interpreter | cache tag | magic |", "|---|---|---|"]
         for py in self.interpreters:
             rows.append("| CPython %s `%s` | %s | `%s` |"
                         % (py.version, py.path, "`%s`" % py.cache_tag if py.cache_tag else "none", py.magic))
+        rows += ["", coverage.sentence([py.version for py in self.interpreters])]
         return Markdown("\n".join(rows))
+
+    def about(self, *versions: str) -> "Markdown":
+        """For a page about some versions only (``book.about("2.7")``): says so when the build had none."""
+        have = {py.short for py in self.interpreters}
+        lacking = [v for v in versions if v not in have]
+        if not lacking:
+            return Markdown("")
+        return Markdown(":::{important}\nNot observed in this build: it had no CPython %s, so what this "
+                        "page says about %s (its tables and claims) is not proven here; those claims are "
+                        "shown as not applying.\n:::"
+                        % (" or ".join(lacking), "it" if len(lacking) == 1 else "them"))
 
 
 class Markdown:
@@ -125,10 +150,13 @@ class Shown(Markdown):
         rows = ["**`%s`**: %s" % (check.claim.id, check.claim.statement), "",
                 "| interpreters | observed | verdict |", "|---|---|---|"]
         groups = ledger.neighbours_alike(check.results, lambda result: (
-            show_value(result.observed, result.interpreter) if result.verdict != claims.NOT_APPLICABLE
-            else "does not apply", result.verdict))
+            "does not apply" if result.verdict == claims.NOT_APPLICABLE else
+            "not observed in this build: %s" % result.observed if result.verdict == claims.NOT_OBSERVED
+            else show_value(result.observed, result.interpreter), result.verdict))
         for (observed, verdict), results in groups:
             rows.append("| %s | %s | %s |" % (_version_span([r.interpreter for r in results]), observed, verdict))
+        if check.results and all(r.verdict == claims.NOT_APPLICABLE for r in check.results):
+            rows += ["", "*Not observed in this build: the claim applies to none of its interpreters.*"]
         super().__init__("\n".join(rows))
 
     def _repr_markdown_(self) -> str:

@@ -1,8 +1,9 @@
 """Claims: a sentence about CPython, what it predicts per interpreter, and what was observed.
 
 A claim is checked by calling ``observe(py)`` on every interpreter and comparing the value with
-``expect(py)``. The verdict per interpreter is ``holds``, ``drifts`` or ``n/a`` (the claim does
-not apply to that version: ``expect`` returned ``NA``). Any drift raises ``ClaimDrift`` after
+``expect(py)``. The verdict per interpreter is ``holds``, ``drifts``, ``n/a`` (the claim does
+not apply to that version: ``expect`` returned ``NA``) or ``not observed`` (this system could not
+run the scenario, e.g. no second user: ``coverage.NotObservable``; the reason is kept as observed). Any drift raises ``ClaimDrift`` after
 every interpreter was checked, naming the claim, each drifting interpreter, expected and observed.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+from .coverage import NOT_OBSERVED, NotObservable
 from .interpreters import Interpreter
 
 HOLDS, DRIFTS, NOT_APPLICABLE = "holds", "drifts", "n/a"
@@ -38,6 +40,19 @@ class ClaimDrift(AssertionError):
             if result.verdict == DRIFTS:
                 lines.append("  on %s: expected %r, observed %r"
                              % (result.interpreter.label, result.expected, result.observed))
+        super().__init__("\n".join(lines))
+
+
+class ClaimNotObserved(AssertionError):
+    """A claim could not be observed on some interpreter, and this build requires every claim (CI)."""
+
+    def __init__(self, check: "ClaimCheck"):
+        self.check = check
+        lines = ["claim %r was not observed (%s), and PYCACHE_BOOK_REQUIRE_ALL=1 or CI=true requires it"
+                 % (check.claim.id, check.claim.statement)]
+        for result in check.results:
+            if result.verdict == NOT_OBSERVED:
+                lines.append("  on %s: %s" % (result.interpreter.label, result.observed))
         super().__init__("\n".join(lines))
 
 
@@ -86,6 +101,10 @@ class ClaimCheck:
     def holds(self) -> bool:
         return all(r.verdict != DRIFTS for r in self.results)
 
+    @property
+    def observed_everywhere(self) -> bool:
+        return all(r.verdict != NOT_OBSERVED for r in self.results)
+
     def record(self) -> dict:
         """The claim as it goes into ``claims.json``."""
         return {
@@ -125,7 +144,10 @@ def check(claim: Claim, interpreters: Sequence[Interpreter], workers: int | None
         expected = claim.expected_for(py)
         if expected is NA:
             return Result(py, NOT_APPLICABLE, expected)
-        observed = claim.observe(py)
+        try:
+            observed = claim.observe(py)
+        except NotObservable as why:
+            return Result(py, NOT_OBSERVED, expected, str(why))
         verdict = HOLDS if _normalise(observed) == _normalise(expected) else DRIFTS
         return Result(py, verdict, expected, observed)
 

@@ -19,6 +19,32 @@ NOT_OBSERVED = "not observed"
 """The verdict of a claim the build could not observe on an interpreter (reason in ``observed``)."""
 
 
+class NotObservable(Exception):
+    """This system cannot observe what a scenario needs (no second user, say): a reason, not a finding."""
+
+
+class Unobserved:
+    """What ``Book.each`` keeps for an interpreter whose scenario was not observable.
+
+    Reading anything from it (``runs[key]["swap"]``) raises ``NotObservable`` again, so every
+    claim fed from that scenario gets the verdict "not observed" with the same reason.
+    """
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def __getitem__(self, _):
+        raise NotObservable(self.reason)
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise NotObservable(self.reason)
+
+    def __repr__(self) -> str:
+        return "Unobserved(%r)" % self.reason
+
+
 def require_all(environ: Mapping[str, str] | None = None) -> bool:
     """True in CI (``CI=true``) or with ``PYCACHE_BOOK_REQUIRE_ALL=1``: "not observed" fails the build."""
     environ = os.environ if environ is None else environ
@@ -88,3 +114,14 @@ def summary_lines(data: dict) -> list[str]:
         if len(unobserved) > 12:
             lines.append("  ... and %d more (see the ledger page)" % (len(unobserved) - 12))
     return lines
+
+
+def build_summary(claims_json) -> list[str]:
+    """The last lines of a build, from its ``claims.json`` (nothing if the build wrote none)."""
+    import json
+    from pathlib import Path
+
+    path = Path(claims_json)
+    if not path.exists():
+        return []
+    return summary_lines(json.loads(path.read_text(encoding="utf-8")))
