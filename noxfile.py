@@ -79,10 +79,10 @@ def hostile(session: nox.Session) -> None:
 
 @nox.session(python=BUILD_PYTHON, default=False)
 def preview(session: nox.Session) -> None:
-    """Live rebuild while editing (cached execution: for writing, never for checking)."""
+    """Live rebuild while editing (cached execution, oldest and newest interpreter: for writing,
+    never for checking). `nox -s preview -- --all-interpreters` runs scenarios on every one."""
     _install(session)
-    session.run("sphinx-autobuild", "docs", "build/preview", "-c", ".", "--watch", "scripts",
-                env={"PYCACHE_BOOK_PREVIEW": "1"})
+    session.run("python", "scripts/preview.py", *session.posargs)
 
 
 @nox.session(python=BUILD_PYTHON, default=False)

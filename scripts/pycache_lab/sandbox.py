@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from . import coverage, observation, userns
+from . import coverage, observation, reaper, userns
 from .interpreters import HELPERS, Interpreter
 
 UNPRIVILEGED_UID = 65534  # "nobody" on Debian and most Linux systems
@@ -406,15 +406,10 @@ class Sandbox:
 
     # -- lifetime ----------------------------------------------------------------------------
     def close(self) -> None:
-        def unlock(func, path, _):
-            os.chmod(os.path.dirname(path), 0o700)
-            if os.path.isdir(path) and not os.path.islink(path):
-                os.chmod(path, 0o700)
-            func(path)
         if not self.root.exists():
             return
         try:
-            shutil.rmtree(self.root, onerror=unlock)
+            reaper.remove(self.root)
         except PermissionError:
             # Files of a user namespace's second user: only uid 0 of such a namespace may remove them.
             if not (getattr(self, "_userns_used", False) and self.root.name.startswith(SANDBOX_PREFIX)):
