@@ -75,6 +75,16 @@ class Book:
             raise claims.ClaimNotObserved(result)
         return Shown(result)
 
+    def row(self, pick: Callable[[Interpreter], Any]) -> dict[str, Any]:
+        """{interpreter key: pick(py)} for a matrix row; where the scenario was not observable the
+        cell reads "not observed" instead of failing the page."""
+        def one(py):
+            try:
+                return pick(py)
+            except coverage.NotObservable as why:
+                return coverage.Unobserved(str(why))
+        return {py.key: one(py) for py in self.interpreters}
+
     def matrix(self, rows: dict[str, dict[str, Any]]) -> "Markdown":
         """One column per interpreter of this page; see ``matrix``."""
         return matrix(self.interpreters, rows)
@@ -124,6 +134,8 @@ def show_value(value: Any, py: Interpreter | None = None) -> str:
     """A short, build-independent rendering of an observed or expected value."""
     if value is claims.NA:
         return "n/a"
+    if isinstance(value, coverage.Unobserved):
+        return "not observed"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (list, tuple)):

@@ -51,8 +51,13 @@ class ScenarioTimeout(LabError):
     """A scenario ran longer than its time limit and was killed."""
 
 
-class SecondUserUnavailable(LabError, coverage.NotObservable):
-    """No second user can be had here: the claims that need one are "not observed in this build"."""
+class Unobservable(LabError, coverage.NotObservable):
+    """This system cannot run what a scenario needs (a user namespace, a second user): the claims
+    fed from it are "not observed in this build", with this reason."""
+
+
+class SecondUserUnavailable(Unobservable):
+    """No second user can be had here."""
 
 
 class Interrupted(LabError):
