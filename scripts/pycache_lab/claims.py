@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from .coverage import NOT_OBSERVED, NotObservable
+from .coverage import NOT_OBSERVED, NotObservable, Unobserved
 from .interpreters import Interpreter
 
 HOLDS, DRIFTS, NOT_APPLICABLE = "holds", "drifts", "n/a"
@@ -148,6 +148,8 @@ def check(claim: Claim, interpreters: Sequence[Interpreter], workers: int | None
             observed = claim.observe(py)
         except NotObservable as why:
             return Result(py, NOT_OBSERVED, expected, str(why))
+        if isinstance(observed, Unobserved):
+            return Result(py, NOT_OBSERVED, expected, observed.reason)
         verdict = HOLDS if _normalise(observed) == _normalise(expected) else DRIFTS
         return Result(py, verdict, expected, observed)
 

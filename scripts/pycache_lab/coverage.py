@@ -45,6 +45,15 @@ class Unobserved:
         return "Unobserved(%r)" % self.reason
 
 
+def attempt(function, *args):
+    """``function(*args)``, or an ``Unobserved`` with the reason where this system cannot observe it:
+    one part of a scenario that needs what is missing, without losing the rest."""
+    try:
+        return function(*args)
+    except NotObservable as why:
+        return Unobserved(str(why))
+
+
 def require_all(environ: Mapping[str, str] | None = None) -> bool:
     """True in CI (``CI=true``) or with ``PYCACHE_BOOK_REQUIRE_ALL=1``: "not observed" fails the build."""
     environ = os.environ if environ is None else environ

@@ -59,23 +59,30 @@ def tools(purpose: str, environ=os.environ) -> list[Finding]:
 
 
 def namespaces(environ=os.environ) -> list[Finding]:
-    """What the lab needs for the read-only installation (root) and the second user (everyone)."""
+    """What the lab needs: the read-only installation (root), a second user (an ordinary caller)
+    and uid 0 of a user namespace (the write-failures page, for everyone)."""
+    findings = []
+    needed = coverage.require_all(environ)
+    consequence = ("Without it those claims are shown as 'not observed in this build'%s."
+                   % (" and, because %s=1 or CI=true, that fails the build" % coverage.REQUIRE_ALL_VAR
+                      if needed else ""))
     if os.geteuid() == 0:
         problem = userns.mount_namespace_problem()
-        if problem is None:
-            return []
-        if environ.get(UNPROTECTED_VAR) == "1":
-            return [Finding(False, "no private mount namespace (%s); %s=1: scenarios run without the "
-                                   "read-only installation" % (problem.split(". ")[0], UNPROTECTED_VAR))]
-        return [Finding(True, "no private mount namespace for the scenarios: " + problem)]
-    problem = userns.user_namespace_problem()
-    if problem is None:
-        return []
-    needed = coverage.require_all(environ)
-    return [Finding(needed, "no second user for the sticky-bit scenarios of the security page: %s. "
-                            "Without one those claims are shown as 'not observed in this build'%s."
-                            % (problem, " and, because %s=1 or CI=true, that fails the build"
-                               % coverage.REQUIRE_ALL_VAR if needed else ""))]
+        if problem is not None and environ.get(UNPROTECTED_VAR) == "1":
+            findings.append(Finding(False, "no private mount namespace (%s); %s=1: scenarios run without "
+                                           "the read-only installation" % (problem.split(". ")[0], UNPROTECTED_VAR)))
+        elif problem is not None:
+            findings.append(Finding(True, "no private mount namespace for the scenarios: " + problem))
+    else:
+        problem = userns.user_namespace_problem()
+        if problem is not None:
+            findings.append(Finding(needed, "no second user for the sticky-bit scenarios of the security "
+                                            "page: %s. %s" % (problem, consequence)))
+    problem = userns.root_user_namespace_problem()
+    if problem is not None:
+        findings.append(Finding(needed, "no user namespace for the write-failures page's 'root in an "
+                                        "unwritable directory' scenario: %s. %s" % (problem, consequence)))
+    return findings
 
 
 def interpreters(environ=os.environ) -> tuple[list[str], list[Finding]]:

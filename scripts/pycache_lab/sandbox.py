@@ -138,7 +138,7 @@ class Sandbox:
         self.unprivileged = unprivileged
         self.switch_user = unprivileged and os.geteuid() == 0
         if self.switch_user:
-            if not can_isolate():
+            if not can_isolate() and not _unprotected_allowed():
                 self.close()
                 raise _no_isolation_error()
             os.chmod(self.root, 0o755)
@@ -353,7 +353,7 @@ class Sandbox:
                         % (os.geteuid(), problem))
                 return True
             return False
-        if not can_isolate():
+        if not can_isolate() and not _unprotected_allowed():
             raise _no_isolation_error()
         return True
 
@@ -367,6 +367,8 @@ class Sandbox:
             raise _no_isolation_error()
         in_user_namespace = bool(switch) and _userns_switch()
         if not can_isolate() and not in_user_namespace:
+            if switch:  # root without namespaces (PYCACHE_BOOK_UNPROTECTED=1): setpriv alone
+                return self._switch_without_namespace(argv, protect, set_umask)
             if not set_umask:
                 return argv
             return ["/bin/sh", "-c", "%s; unset PWD OLDPWD; exec \"$@\"" % set_umask[0], "sh"] + argv
@@ -408,6 +410,19 @@ class Sandbox:
             script.append('exec "$@"')
         return [_tool("unshare"), "--mount", "--propagation", "private", "/bin/sh", "-c",
                 "PATH=%s; %s" % (_TOOL_PATH, "\n".join(script)), "sh"] + argv
+
+    def _switch_without_namespace(self, argv: list[str], protect: list[str], set_umask: list[str]) -> list[str]:
+        """Root, no mount namespace: run as nobody directly, if nobody can reach what it needs."""
+        blocking = _outermost([a for d in list(protect) + [str(self.root)] if os.path.isdir(d)
+                               for a in _blocking_ancestors(d)])
+        if blocking:
+            raise SecondUserUnavailable(
+                "without a mount namespace nobody (uid %d) cannot reach %s (not searchable by others), "
+                "which this scenario needs: %s" % (UNPRIVILEGED_UID, ", ".join(blocking),
+                                                   userns.mount_namespace_problem()))
+        script = set_umask + ["unset PWD OLDPWD", 'exec %s --reuid=%d --regid=%d --clear-groups -- "$@"'
+                              % (_tool("setpriv"), UNPRIVILEGED_UID, UNPRIVILEGED_GID)]
+        return ["/bin/sh", "-c", "; ".join(script), "sh"] + argv
 
     # -- lifetime ----------------------------------------------------------------------------
     def close(self) -> None:

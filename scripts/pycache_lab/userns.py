@@ -58,12 +58,52 @@ def mount_namespace_problem() -> str | None:
     error = _probe([tool("unshare"), "--mount", "--propagation", "private", "true"])
     if error is None:
         return None
-    return ("`unshare --mount --propagation private` fails here: %s. This is usual in a container or "
-            "a chroot without its own mount namespace: run the container with --privileged (or "
+    where = ("In a chroot whose root is not a mount point, make it one (mount --bind DIR DIR) before "
+             "chroot DIR; in a container" if in_chroot() is not False else "In a container")
+    return ("`unshare --mount --propagation private` fails here: %s. %s, run it with --privileged (or "
             "--cap-add SYS_ADMIN and an unconfined seccomp/AppArmor profile), or set "
             "PYCACHE_BOOK_UNPROTECTED=1 to run scenarios without the read-only installation, which "
             "is safe only if no scenario can write into the interpreters' directories (an "
-            "installation owned by another user, or a throw-away copy)" % error)
+            "installation owned by another user, or a throw-away copy)" % (error, where))
+
+
+def in_chroot() -> bool | None:
+    """True when this process's root is not its mount namespace's root (``chroot DIR``); None when
+    that cannot be told (``/proc/1/root`` is closed to us, as in many containers).
+
+    The kernel refuses user namespaces there (EPERM), whoever asks, and root's mount namespaces
+    fail with EINVAL unless DIR is a mount point."""
+    try:
+        here, init = os.stat("/"), os.stat("/proc/1/root/.")
+    except OSError:
+        return None
+    return (here.st_dev, here.st_ino) != (init.st_dev, init.st_ino)
+
+
+CHROOT_ADVICE = ("in a chroot the kernel refuses user namespaces to everyone: run the build in a container "
+                 "(docker, podman, systemd-nspawn) or in a root entered with pivot_root instead of chroot")
+FILTER_ADVICE = ("unprivileged user namespaces may be off (sysctl kernel.unprivileged_userns_clone=1, "
+                 "user.max_user_namespaces > 0) or filtered (a container's seccomp profile: docker run "
+                 "--security-opt seccomp=unconfined)")
+
+
+def explain(error: str) -> str:
+    """The kernel's message, plus what it means where the cause is known (or what it may mean)."""
+    chroot = in_chroot()
+    if chroot:
+        return "%s. This process runs in a chroot: %s" % (error, CHROOT_ADVICE)
+    if chroot is None and "Operation not permitted" in error:
+        return "%s. Either %s, or %s" % (error, CHROOT_ADVICE, FILTER_ADVICE)
+    return "%s. %s%s" % (error, FILTER_ADVICE[0].upper(), FILTER_ADVICE[1:])
+
+
+@lru_cache(maxsize=None)
+def root_user_namespace_problem() -> str | None:
+    """Why uid 0 of a user namespace of one's own cannot be had here (None: it can)."""
+    if tool("unshare") is None:
+        return "unshare not found (Debian: %s util-linux)" % APT
+    error = _probe([tool("unshare"), "--user", "--map-root-user", "true"])
+    return None if error is None else "`unshare --user --map-root-user` fails: " + explain(error)
 
 
 def subordinate_range(user: str, table: str = "/etc/subuid") -> tuple[int, int] | None:
@@ -100,9 +140,7 @@ def user_namespace_problem() -> str | None:
                     "--regid=%d" % INNER_OTHER_UID, "--clear-groups", "true"])
     if error is None:
         return None
-    return ("`unshare --map-auto --map-root-user --mount` fails here: %s. Unprivileged user "
-            "namespaces are off or filtered (sysctl kernel.unprivileged_userns_clone=1 or "
-            "user.max_user_namespaces > 0; in a container, a seccomp profile that allows unshare)" % error)
+    return "`unshare --map-auto --map-root-user --mount` fails here: " + explain(error)
 
 
 def wrap_in_user_namespace(script: str, argv: list[str]) -> list[str]:
