@@ -278,6 +278,24 @@ def fill(app, doctree, fromdoc: str) -> None:
                           + _coverage_nodes(data)[:1])
 
 
+def note_coverage(app, doctree, fromdoc: str) -> None:
+    """Every page says which versions the evidence covers: pages without an evidence cell get the
+    sentence at their end (notebook pages show it under their interpreters already)."""
+    from pycache_lab import coverage, ledger
+
+    if "The evidence of this build covers" in doctree.astext():
+        return
+    sections = list(doctree.findall(nodes.section))
+    if not sections:
+        return
+    data, _ = ledger.merge(Path(app.outdir).parent / "claims.d")
+    if not data["interpreters"]:
+        return
+    note = nodes.paragraph(text=coverage.sentence([i["version"] for i in data["interpreters"]]))
+    note["classes"].append("pycache-coverage")
+    sections[0] += note
+
+
 def setup(app):
     app.add_node(ledger_placeholder)
     app.add_node(matrix_placeholder)
@@ -288,4 +306,5 @@ def setup(app):
     app.add_node(claim_placeholder)
     app.add_role("claim", ClaimRole())
     app.connect("doctree-resolved", fill)
+    app.connect("doctree-resolved", note_coverage)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
