@@ -380,7 +380,7 @@ class Sandbox:
             if any(str(self.root).startswith(b + "/") for b in blocking):
                 raise LabError("the unprivileged user cannot reach the sandbox %s: a parent directory "
                                "is not searchable by others (set TMPDIR elsewhere)" % self.root)
-            if not blocking:  # nothing to hide: bind each read-only in place (a user namespace refuses --move)
+            if not blocking:  # nothing to hide: bind each read-only in place
                 script += ["mount --bind -o ro %s %s" % (shlex.quote(d), shlex.quote(d)) for d in protect]
                 protect = []
             stash = self.lab / "stash"
@@ -391,7 +391,8 @@ class Sandbox:
                 script.append("mount -t tmpfs -o mode=0755 tmpfs %s" % shlex.quote(directory))
             for i, directory in enumerate(protect):
                 q = shlex.quote(directory)
-                script.append("mkdir -p %s && mount --move %s %s" % (q, shlex.quote(str(stash / str(i))), q))
+                # --bind, not --move: a user namespace refuses to move a mount
+                script.append("mkdir -p %s && mount --bind %s %s" % (q, shlex.quote(str(stash / str(i))), q))
                 script.append("mount -o remount,bind,ro %s" % q)
             script.append("cd %s" % shlex.quote(workdir))
             script.append("unset PWD OLDPWD")  # the shell's own; a scenario's environment is exact
