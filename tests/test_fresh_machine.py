@@ -130,6 +130,17 @@ def test_a_page_about_a_version_the_build_lacks_says_so(monkeypatch):
 
 # -- the second user of an ordinary caller ----------------------------------------------------
 
+def readable_lab(spot: Path) -> str:
+    """A copy of the lab another user can import (the checkout may lie under /root, mode 0700)."""
+    shutil.copytree(SCRIPTS / "pycache_lab", spot / "lab" / "pycache_lab",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for directory, _, files in os.walk(spot / "lab"):
+        os.chmod(directory, 0o755)
+        for name in files:
+            os.chmod(os.path.join(directory, name), 0o644)
+    return str(spot / "lab")
+
+
 def ordinary_user_with_subordinate_ids():
     """An existing ordinary user with at least 65536 subordinate uids and gids, or None."""
     for table in ("/etc/subuid",):
@@ -188,7 +199,7 @@ def test_an_ordinary_caller_gets_a_second_user_from_its_subordinate_ids(tmp_path
             pytest.skip("user namespaces are not available here: " + probe.stderr.strip())
         script = spot / "second_user.py"
         script.write_text(SECOND_USER)
-        done = subprocess.run(prefix + [python, "-B", str(script), str(SCRIPTS), python], capture_output=True,
+        done = subprocess.run(prefix + [python, "-B", str(script), readable_lab(spot), python], capture_output=True,
                               text=True, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(spot),
                                               "TMPDIR": str(spot)}, timeout=120)
     finally:
@@ -216,7 +227,7 @@ def test_a_tree_with_locked_directories_is_removed_by_an_ordinary_caller():
     prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] if os.geteuid() == 0 else []
     try:
         done = subprocess.run(prefix + [sys.executable if not prefix else "/usr/bin/python3", "-B", "-c", code,
-                                        str(SCRIPTS), str(spot)], capture_output=True, text=True, timeout=60)
+                                        readable_lab(spot), str(spot)], capture_output=True, text=True, timeout=60)
     finally:
         shutil.rmtree(spot, ignore_errors=True)
     assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr
