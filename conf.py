@@ -25,6 +25,7 @@ extensions = [
     "pycache_book",
     "pycache_ledger_pages",
     "pycache_upstream_pages",
+    "pycache_links",
 ]
 
 root_doc = "index"
