@@ -38,7 +38,9 @@ def _probe(command: list[str]) -> str | None:
     """Run a tiny namespace command; None if it worked, else its own error message."""
     try:
         done = subprocess.run(command, capture_output=True, env={"PATH": TOOL_PATH}, timeout=20, cwd="/")
-    except (OSError, subprocess.TimeoutExpired) as error:
+    except subprocess.TimeoutExpired:
+        return "no answer within 20 s (%s)" % " ".join(command[:3])
+    except OSError as error:
         return str(error)
     if done.returncode == 0:
         return None
@@ -135,6 +137,9 @@ def user_namespace_problem() -> str | None:
             return ("%s gives %s no range of at least %d subordinate ids (add one as root: "
                     "usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s)"
                     % (table, user, INNER_OTHER_UID + 1, user))
+    plain = root_user_namespace_problem()  # fails fast where --map-auto would wait for newuidmap
+    if plain is not None:
+        return plain
     error = _probe([tool("unshare"), "--map-auto", "--map-root-user", "--mount", "--propagation",
                     "private", tool("setpriv"), "--reuid=%d" % INNER_OTHER_UID,
                     "--regid=%d" % INNER_OTHER_UID, "--clear-groups", "true"])
