@@ -231,3 +231,18 @@ def test_a_tree_with_locked_directories_is_removed_by_an_ordinary_caller():
     finally:
         shutil.rmtree(spot, ignore_errors=True)
     assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr
+
+
+# -- the README's install steps ----------------------------------------------------------------
+
+def test_the_readme_install_steps_name_every_package_and_end_with_the_two_commands():
+    sys.path.insert(0, str(SCRIPTS))
+    import fresh_machine
+    steps = fresh_machine.readme_steps()
+    apt = next(s for s in steps if s.startswith("sudo apt-get install"))
+    for package in ("python3-venv", "python3-doc", "graphviz", "strace", "util-linux", "mount", "uidmap"):
+        assert package in apt.split(), package
+    assert steps[-2:] == ["~/.venvs/nox/bin/nox -s docs", "~/.venvs/nox/bin/nox -s tests"]
+    clone = next(s for s in steps if s.startswith("git clone "))
+    assert fresh_machine.as_run(clone, "/srv/x.git") == "git clone /srv/x.git"
+    assert fresh_machine.as_run(apt, "-").startswith("apt-get install -y ")
