@@ -61,7 +61,7 @@ def mount_all(root: Path) -> None:
         if str(root / where) not in mounted_below(root):
             subprocess.run(["mount", "-t", fstype, fstype, str(root / where)], check=True)
     if str(root / "dev") not in mounted_below(root):
-        subprocess.run(["mount", "--bind", "/dev", str(root / "dev")], check=True)
+        subprocess.run(["mount", "--rbind", "/dev", str(root / "dev")], check=True)  # with /dev/pts
 
 
 def unmount_all(root: Path) -> None:

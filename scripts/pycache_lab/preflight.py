@@ -42,6 +42,15 @@ def _program(name: str, environ=os.environ) -> bool:
     return shutil.which(name, path=environ.get("PATH", os.defpath)) is not None
 
 
+def _pseudo_terminals() -> bool:
+    try:
+        for descriptor in os.openpty():
+            os.close(descriptor)
+    except OSError:
+        return False
+    return True
+
+
 def tools(purpose: str, environ=os.environ) -> list[Finding]:
     """The system tools ``purpose`` needs, each missing one with its Debian package."""
     findings = []
@@ -51,6 +60,10 @@ def tools(purpose: str, environ=os.environ) -> list[Finding]:
     if purpose in ("docs", "tests") and not _program("dot", environ):
         findings.append(Finding(True, "Graphviz's dot is missing: it draws the decision diagram. "
                                       "Install: apt-get install graphviz"))
+    if not _pseudo_terminals():
+        findings.append(Finding(True, "no pseudo-terminal can be opened (is /dev/pts mounted?): the "
+                                      "entry-points page types into the interactive prompt on one. In a "
+                                      "chroot or container: mount -t devpts devpts /dev/pts"))
     if purpose in ("docs", "tests") and local_cpython_inventory() is None:
         findings.append(Finding(False, "no offline objects.inv of CPython's docs: links into "
                                        "docs.python.org need the network. Install: apt-get install python3-doc"))
