@@ -60,6 +60,14 @@ class SecondUserUnavailable(Unobservable):
     """No second user can be had here."""
 
 
+def require_root_namespace() -> None:
+    """For a scenario that runs as uid 0 of a user namespace of its own (root's permission checks
+    without being root): ``Unobservable`` where this system refuses such a namespace."""
+    problem = userns.root_user_namespace_problem()
+    if problem:
+        raise Unobservable("cannot run as uid 0 in a user namespace: " + problem)
+
+
 class Interrupted(LabError):
     """The run is being interrupted (``stop()`` was called): no new scenario starts."""
 
