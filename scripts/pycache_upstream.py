@@ -4,7 +4,7 @@ A proposal is written in a book page as the body of an ``{upstream-proposal}`` d
 
     @problem
     One or two sentences: what the current text gets wrong or leaves out.
-    @reproducer
+    @reproducer 3.7
     import os, subprocess, sys, tempfile
     ...
     @expected
@@ -17,7 +17,8 @@ A proposal is written in a book page as the body of an ``{upstream-proposal}`` d
     reST in CPython's conventions, at column 0. Every sentence ends with the claims that back it,
     in double brackets. [[claim-one, claim-two]]
 
-A hunk names its file and its place by anchor text (``pycache_upstream_patch``). This module
+The reproducer is a Python script; ``@reproducer 3.7`` says the oldest version it runs on (3.6 when
+not given: drafts are about Python 3). A hunk names its file and its place by anchor text (``pycache_upstream_patch``). This module
 parses and checks the text and renders the files for upstream (``.rst``, issue draft ``.md``); it
 knows nothing about Sphinx. A sentence without claims is an error: the text between two markers
 must hold exactly one sentence, and nothing but markup may follow the last.
@@ -37,6 +38,7 @@ _LITERAL = re.compile(r"``.+?``|`[^`]*`")
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 SECTIONS = ("problem", "reproducer", "expected", "related", "note") + ACTIONS
 REQUIRED = ("problem", "reproducer", "expected", "related")
+REPRODUCER_FROM = (3, 6)
 _CACHE_TAG = re.compile(r"cpython-\d+")
 OBSERVED_WIDTH = 160
 DRAFT_FROM = (3, 10)
@@ -87,6 +89,7 @@ class Proposal:
     related: str
     note: str
     hunks: list[Hunk]
+    reproducer_from: tuple[int, ...] = REPRODUCER_FROM
 
     @property
     def slug(self) -> str:
@@ -167,6 +170,7 @@ def parse(target: str, title: str, section: str, body: str) -> Proposal:
     """The body of an ``{upstream-proposal}`` directive, checked."""
     parts: dict[str, list[str]] = {}
     hunks: list[tuple[Place, list[str]]] = []
+    since = REPRODUCER_FROM
     current: list[str] | None = None
     for line in body.splitlines():
         if line.startswith("@"):
@@ -183,6 +187,10 @@ def parse(target: str, title: str, section: str, body: str) -> Proposal:
                 raise ProposalError("%s: @%s given twice" % (target, name))
             else:
                 parts[name] = current
+                if name == "reproducer" and rest.strip():
+                    if not re.fullmatch(r"\d+(\.\d+)*", rest.strip()):
+                        raise ProposalError("%s: @reproducer takes a version, such as 3.7: %r" % (target, rest))
+                    since = tuple(int(n) for n in rest.split("."))
         elif current is None:
             if line.strip():
                 raise ProposalError("%s: text before the first @section: %r" % (target, line))
@@ -199,7 +207,8 @@ def parse(target: str, title: str, section: str, body: str) -> Proposal:
         source = "\n".join(lines).strip("\n")
         parsed.append(Hunk(place, source, trace(source, "%s (%s)" % (target, place.describe()))))
     return Proposal(target, title, section, _joined(text["problem"]), text["reproducer"],
-                    _joined(text["expected"]), _joined(text["related"]), _joined(text.get("note", "")), parsed)
+                    _joined(text["expected"]), _joined(text["related"]), _joined(text.get("note", "")), parsed,
+                    since)
 
 
 def _joined(text: str) -> str:
@@ -303,7 +312,8 @@ def render_issue(proposal: Proposal, data: dict, outputs: list[tuple[list[str], 
            "%s (%s)" % (proposal.url, proposal.section), "",
            linked(proposal.problem), "",
            "## Reproducer", "",
-           "Save as `reproduce.py` and run it with the interpreter to test (`python3 reproduce.py`):", "",
+           "Save as `reproduce.py` and run it with the interpreter to test, Python %s or later "
+           "(`python3 reproduce.py`):" % ".".join(map(str, proposal.reproducer_from)), "",
            "```python", proposal.reproducer.rstrip(), "```", "",
            "## Expected", "", linked(proposal.expected), "",
            "## Actual", ""]

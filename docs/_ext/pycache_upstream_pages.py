@@ -15,6 +15,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 import pycache_upstream
+from pycache_lab.book import interpreters_in_use
 from pycache_ledger_pages import _inline, _page_link, _table
 
 logger = logging.getLogger(__name__)
@@ -25,16 +26,17 @@ class tracing_placeholder(nodes.General, nodes.Element):
     pass
 
 
-def run_reproducer(script: str) -> list[tuple[list[str], str]]:
+def run_reproducer(script: str, since: tuple[int, ...]) -> list[tuple[list[str], str]]:
     """The reproducer's output per interpreter, interpreters with the same output grouped.
 
     The reproducer is a Python script, run as ``python reproduce.py`` in the lab's sandbox, so
     that it is the same text a maintainer runs."""
     from pycache_lab import Sandbox
-    from pycache_lab.book import interpreters_in_use
 
     groups: list[tuple[list[str], str]] = []
     for py in interpreters_in_use().interpreters:
+        if not py.at_least(*since):
+            continue  # named in the book as "not run on"
         with Sandbox() as box:
             box.write("reproduce.py", script + "\n")
             obs = box.run(py, ["reproduce.py"], timeout=REPRODUCER_TIMEOUT)
@@ -70,7 +72,7 @@ class ProposalDirective(SphinxDirective):
         self.env.pycache_upstream_targets = targets
         targets.setdefault(proposal.slug, []).append(self.env.docname)
         try:
-            outputs = run_reproducer(proposal.reproducer)
+            outputs = run_reproducer(proposal.reproducer, proposal.reproducer_from)
         except Exception as error:  # the lab's errors name the interpreter and the reason
             raise self.error("%s: %s" % (proposal.target, error)) from None
 
@@ -92,6 +94,10 @@ class ProposalDirective(SphinxDirective):
         shown.append(tracing_placeholder(proposal=proposal, outputs=outputs))
         shown.append(nodes.rubric(text="Reproducer"))
         shown.append(nodes.literal_block(proposal.reproducer, proposal.reproducer, language="python"))
+        older = [py.key for py in interpreters_in_use().interpreters if not py.at_least(*proposal.reproducer_from)]
+        if older:
+            shown.append(nodes.paragraph(text="Not run on CPython %s: the reproducer needs Python %s or later."
+                                         % (", ".join(older), ".".join(map(str, proposal.reproducer_from)))))
         for versions, text in outputs:
             shown.append(nodes.paragraph(text="Output with CPython %s:" % ", ".join(versions)))
             shown.append(nodes.literal_block(text, text.rstrip() or "(nothing)", language="text"))
