@@ -7,7 +7,7 @@ A hunk names its place in CPython's tree by a file and a unique anchor string::
     @replace sentences Doc/tutorial/modules.rst "Python checks the" ... "automatic process."
     @append block Doc/library/sys.rst ".. data:: pycache_prefix"
     @before block Doc/reference/import.rst "Cached bytecode invalidation" > ".. versionchanged:: 3.7"
-    @replace man-entry Misc/python.man ".B \\-B"
+    @append man-entry Misc/python.man "COMMAND LINE OPTIONS" > ".B \\-B"
 
 ``a > b`` looks for ``b`` inside the block that starts at ``a``. Each anchor must occur exactly
 once where it is looked for: a section that moved is found, one that is gone or ambiguous is
@@ -87,7 +87,11 @@ def _indent(line: str) -> int:
 
 
 def _block_end(lines: list[str], start: int) -> int:
-    """One past the last line of the block that starts at ``start`` (trailing blank lines excluded)."""
+    """One past the last line of the block that starts at ``start`` (trailing blank lines excluded).
+
+    In a man page, the block of a ``.SH`` line is its section."""
+    if lines[start].startswith(".SH"):
+        return next((n for n in range(start + 1, len(lines)) if lines[n].startswith(".SH")), len(lines))
     depth, end = _indent(lines[start]), start + 1
     for number in range(start + 1, len(lines)):
         if lines[number].strip():
@@ -98,10 +102,20 @@ def _block_end(lines: list[str], start: int) -> int:
 
 
 def _paragraph(lines: list[str], at: int) -> tuple[int, int]:
+    """The lines of the paragraph around ``at``: non-blank, at the same indentation (so a
+    glossary term is not part of its definition), a bullet item with its continuation lines."""
+    depth = _indent(lines[at])
     start, end = at, at + 1
-    while start > 0 and lines[start - 1].strip():
+    while start > 0 and lines[start - 1].strip() and _indent(lines[start - 1]) == depth \
+            and not _BULLET.match(lines[start].lstrip()):
         start -= 1
-    while end < len(lines) and lines[end].strip():
+    if start > 0 and lines[start - 1].strip() and _BULLET.match(lines[start - 1].lstrip()) \
+            and _indent(lines[start - 1]) + len(_BULLET.match(lines[start - 1].lstrip()).group(1)) == depth:
+        start -= 1
+    bullet = _BULLET.match(lines[start].lstrip())
+    inner = _indent(lines[start]) + (len(bullet.group(1)) if bullet else 0)
+    while end < len(lines) and lines[end].strip() and _indent(lines[end]) in (depth, inner) \
+            and not (bullet and _BULLET.match(lines[end].lstrip())):
         end += 1
     return start, end
 
@@ -209,15 +223,7 @@ def edit(lines: list[str], place: Place, text: str) -> tuple[int, int, list[str]
         start, end = _paragraph(lines, at)
         depth = body = _indent(lines[start])
     if place.unit == "sentences":
-        joined = " ".join(line.strip() for line in lines[start:end])
-        first = joined.find(place.anchors[-1])
-        last = joined.find(place.until, first + len(place.anchors[-1]))
-        if joined.count(place.anchors[-1]) != 1 or last < 0:
-            raise AnchorError("%s: no sentences from %r to the first %r after it in one paragraph"
-                              % (place.file, place.anchors[-1], place.until))
-        new = " ".join(text.split())
-        words = (joined[:first] + new + " " + joined[last + len(place.until):]).strip()
-        return start, end, _refill(" ".join(words.split()), depth)
+        return _sentences(lines, start, end, at, place, text, depth)
     at_depth = body if place.action == "append" and place.unit == "block" else depth
     if place.file.endswith(".rst") and place.unit != "line":
         text = refill(text, FILL_WIDTH - at_depth)
@@ -228,6 +234,25 @@ def edit(lines: list[str], place: Place, text: str) -> tuple[int, int, list[str]
     if place.action == "append":
         return end, end, gap + new
     return start, start, new + gap
+
+
+def _sentences(lines: list[str], start: int, end: int, at: int, place: Place, text: str,
+               depth: int) -> tuple[int, int, list[str]]:
+    """Replace the text from the anchor to the first ``until`` after it; refill only the lines
+    that held it, so the rest of the paragraph is left as it is."""
+    offsets, joined = [], ""
+    for number in range(start, end):
+        offsets.append(len(joined) + (1 if joined else 0))
+        joined += (" " if joined else "") + lines[number].strip()
+    first = offsets[at - start] + lines[at].strip().find(place.anchors[-1])
+    last = joined.find(place.until, first + len(place.anchors[-1]))
+    if last < 0:
+        raise AnchorError("%s: no %r after %r in its paragraph" % (place.file, place.until, place.anchors[-1]))
+    last += len(place.until)
+    final = max(n for n in range(end - start) if offsets[n] <= last - 1)
+    chunk_end = offsets[final] + len(lines[start + final].strip())
+    chunk = joined[offsets[at - start]:first] + " ".join(text.split()) + joined[last:chunk_end]
+    return at, start + final + 1, _refill(" ".join(chunk.split()), depth)
 
 
 def patched(original: str, hunks: list[tuple[Place, str]]) -> str:
