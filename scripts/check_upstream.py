@@ -75,8 +75,11 @@ def make_project(upstream: Path, project: Path) -> list[str]:
     names = []
     for rst in sorted(upstream.glob("*.rst")):
         title = "Proposed text for %s" % rst.stem
-        (project / rst.name).write_text("%s\n%s\n\n%s" % (title, "=" * len(title), rst.read_text("utf-8")),
-                                        encoding="utf-8")
+        # a library page's text is read inside its module, as in CPython (``.. module::`` at its top)
+        module = rst.stem.split("-")[1] if rst.stem.startswith("library-") else None
+        context = ".. currentmodule:: %s\n\n" % module if module else ""
+        (project / rst.name).write_text("%s\n%s\n\n%s%s" % (title, "=" * len(title), context,
+                                                              rst.read_text("utf-8")), encoding="utf-8")
         names.append(rst.stem)
     index = ["Proposals", "=========", "", ".. toctree::", ""] + ["   " + n for n in names]
     (project / "index.rst").write_text("\n".join(index) + "\n", encoding="utf-8")
