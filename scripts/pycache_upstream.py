@@ -323,7 +323,10 @@ def render_issue(proposal: Proposal, data: dict, outputs: list[tuple[list[str], 
     out += ["## Versions", "",
             "Checked on CPython %s (Linux); %s." % (", ".join(versions), same), "",
             "## Proposed wording", ""]
+    from pycache_upstream_patch import refill
+
     for hunk in proposal.hunks:
-        out += ["%s:" % hunk.replaces, "", "```%s" % ("rst" if hunk.is_rst else "roff"), hunk.rst.rstrip(), "```", ""]
+        text = refill(hunk.rst) if hunk.is_rst else hunk.rst
+        out += ["%s:" % hunk.replaces, "", "```%s" % ("rst" if hunk.is_rst else "roff"), text.rstrip(), "```", ""]
     out += ["## Linked issues", "", linked(proposal.related), ""]
     return "\n".join(out)
