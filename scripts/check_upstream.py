@@ -103,6 +103,37 @@ def sphinx_check(upstream: Path) -> int:
     return status
 
 
+def build_warnings(files: dict[str, str]) -> list[str]:
+    """Sphinx's warnings (nitpicky) on these whole pages, built with CPython's markup as above.
+
+    Pages of a real checkout use directives this project does not know (``audit-event``, ...):
+    those warnings are the same before and after a patch, so only new ones count."""
+    rst = {name: text for name, text in files.items() if name.endswith(".rst")}
+    if not rst:
+        return []
+    scratch = Path(tempfile.mkdtemp(prefix="pycache-upstream-pages-"))
+    try:
+        project = scratch / "src"
+        for name, text in rst.items():
+            (project / name).parent.mkdir(parents=True, exist_ok=True)
+            (project / name).write_text(text, encoding="utf-8")
+        pages = sorted(name[:-4] for name in rst)
+        (project / "index.rst").write_text("Pages\n=====\n\n.. toctree::\n\n" + "".join(
+            "   %s\n" % page for page in pages), encoding="utf-8")
+        (project / "conf.py").write_text(CONF.format(inventory=LOCAL_INVENTORY), encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "sphinx", "-b", "dummy", "-n", "-E", "-q", "--keep-going",
+                               "-w", str(scratch / "warnings.txt"), str(project), str(scratch / "out")],
+                              capture_output=True, text=True)
+        if done.returncode not in (0, 1):  # 2: Sphinx itself failed, so there is nothing to compare
+            reason = [line for line in done.stderr.splitlines() if "Error" in line][-1:] or ["exit %d" % done.returncode]
+            raise RuntimeError("Sphinx could not build these pages: %s" % reason[0].strip())
+        text = (scratch / "warnings.txt").read_text(encoding="utf-8") if (scratch / "warnings.txt").exists() else ""
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return [line.replace(str(scratch / "src") + "/", "") for line in text.splitlines()
+            if "WARNING" in line or "ERROR" in line]
+
+
 def lint(patched: dict[str, str]) -> list[str]:
     """sphinx-lint's complaints about the patched ``.rst`` files (relative paths kept)."""
     rst = {name: text for name, text in patched.items() if name.endswith(".rst")}
@@ -203,6 +234,17 @@ def write_patches(checkout: Path, out: Path, pages: Path = PAGES) -> int:
         complaint = apply_check(checkout, folder / "all.patch")
         rows.append("all.patch (%d proposal(s) together): %s" % (len(good), complaint or "applies"))
         failures += bool(complaint)
+        if not complaint and series:
+            after = patched_files(series, checkout)
+            before = {name: (checkout / name).read_text(encoding="utf-8") for name in after}
+            try:
+                warnings = new_complaints(build_warnings(before), build_warnings(after))
+                verdict = "no new warning" if not warnings else "NEW WARNINGS: " + "; ".join(warnings)
+            except RuntimeError as error:
+                warnings, verdict = [], "not compared (%s); build the checkout's docs to check" % error
+            rows.append("all.patch built with Sphinx (nitpicky, CPython's markup), whole pages before and "
+                        "after: %s" % verdict)
+            failures += bool(warnings)
     except AnchorError as error:
         rows.append("all.patch: the proposals overlap: %s" % error)
         failures += 1
