@@ -15,6 +15,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 import pycache_upstream
+from pycache_upstream_patch import refill
 from pycache_lab.book import interpreters_in_use
 from pycache_ledger_pages import _inline, _page_link, _table
 
@@ -89,7 +90,8 @@ class ProposalDirective(SphinxDirective):
             shown.append(_labelled("Before filing", proposal.note))
         for hunk in proposal.hunks:
             shown.append(nodes.rubric(text=hunk.replaces))
-            shown.append(nodes.literal_block(hunk.rst, hunk.rst, language="rst" if hunk.is_rst else "text"))
+            text = refill(hunk.rst) if hunk.is_rst else hunk.rst
+            shown.append(nodes.literal_block(text, text, language="rst" if hunk.is_rst else "text"))
         shown.append(nodes.rubric(text="Every sentence and its claims"))
         shown.append(tracing_placeholder(proposal=proposal, outputs=outputs))
         shown.append(nodes.rubric(text="Reproducer"))
