@@ -39,8 +39,6 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 SECTIONS = ("problem", "reproducer", "expected", "related", "note") + ACTIONS
 REQUIRED = ("problem", "reproducer", "expected", "related")
 REPRODUCER_FROM = (3, 6)
-_CACHE_TAG = re.compile(r"cpython-\d+")
-OBSERVED_WIDTH = 160
 DRAFT_FROM = (3, 10)
 """An issue draft shows the outputs of these versions and later; older ones are past their end of
 life upstream (the book still shows them all)."""
@@ -243,20 +241,6 @@ def verdict_runs(claim: dict, keys: list[str]) -> str:
                      for verdict, ks in runs)
 
 
-def observed_runs(claim: dict, keys: list[str]) -> str:
-    """'3.6.15: nothing; 3.7.16–3.13.0: other.pyc': what was observed, like interpreters merged."""
-    from pycache_lab.book import show_value
-    from pycache_lab.ledger import runs_of
-
-    def shown(key: str) -> str:
-        if claim["results"][key] == "n/a":
-            return "does not apply"
-        text = _CACHE_TAG.sub("<tag>", show_value(claim["observed"].get(key)).replace("`", ""))
-        return text if len(text) <= OBSERVED_WIDTH else text[:OBSERVED_WIDTH - 1] + "…"
-
-    return runs_of(claim, keys, shown)
-
-
 # -- files for upstream ---------------------------------------------------------------------------
 def render_rst(proposal: Proposal) -> str:
     """The proposed reST of the Doc/ hunks, as written (at column 0), nothing else."""
@@ -301,7 +285,7 @@ def linked(text: str) -> str:
     return text
 
 
-def render_issue(proposal: Proposal, data: dict, outputs: list[tuple[list[str], str]]) -> str:
+def render_issue(proposal: Proposal, outputs: list[tuple[list[str], str]]) -> str:
     """An issue as it is filed on CPython's tracker: one topic, a reproducer, expected and actual
     behaviour, the versions it was run on, links to related issues, the proposed wording."""
     outputs = [(kept, text) for kept, text in

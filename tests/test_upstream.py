@@ -220,7 +220,7 @@ FORBIDDEN = re.compile(r"pycache.book|\[\[|\bclaim|before filing|\bfiler\b|this 
 def test_what_goes_upstream_names_no_claim_and_not_this_project(proposal, checkout):
     ids = claim_ids()
     outputs = [(["3.14.0", "3.15.0"], "output\n")]
-    for text in (up.render_rst(proposal), up.patch([proposal], checkout), up.render_issue(proposal, {}, outputs)):
+    for text in (up.render_rst(proposal), up.patch([proposal], checkout), up.render_issue(proposal, outputs)):
         assert not FORBIDDEN.search(text), FORBIDDEN.search(text).group(0)
         assert not [claim for claim in ids if re.search(r"\b%s\b" % re.escape(claim), text)]
     assert all(len(line) <= patching.WIDTH for line in up.render_rst(proposal).splitlines())
@@ -228,7 +228,7 @@ def test_what_goes_upstream_names_no_claim_and_not_this_project(proposal, checko
 
 def test_the_draft_is_fileable():
     proposal = PROPOSALS[0]
-    draft = up.render_issue(proposal, {}, [(["2.7.18"], "old\n"), (["3.14.0", "3.15.0"], "new\n")])
+    draft = up.render_issue(proposal, [(["2.7.18"], "old\n"), (["3.14.0", "3.15.0"], "new\n")])
     for heading in ("# Documentation", "## Reproducer", "## Expected", "## Actual", "## Versions",
                     "## Linked issues"):
         assert heading in draft

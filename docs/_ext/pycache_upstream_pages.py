@@ -145,7 +145,7 @@ def fill(app, doctree, fromdoc: str) -> None:
         if rst:
             (out_dir / (proposal.slug + ".rst")).write_text(rst, encoding="utf-8")
         (out_dir / (proposal.slug + ".md")).write_text(
-            pycache_upstream.render_issue(proposal, data, node["outputs"]), encoding="utf-8")
+            pycache_upstream.render_issue(proposal, node["outputs"]), encoding="utf-8")
 
 
 def forget(app, env, docname) -> None:
