@@ -71,6 +71,11 @@ CONF = textwrap.dedent('''
 ''')
 
 
+def conf_text() -> str:
+    """The throw-away project's conf.py (one place for the inventory it resolves against)."""
+    return CONF.format(inventory=LOCAL_INVENTORY)
+
+
 def make_project(upstream: Path, project: Path) -> list[str]:
     names = []
     for rst in sorted(upstream.glob("*.rst")):
@@ -83,7 +88,7 @@ def make_project(upstream: Path, project: Path) -> list[str]:
         names.append(rst.stem)
     index = ["Proposals", "=========", "", ".. toctree::", ""] + ["   " + n for n in names]
     (project / "index.rst").write_text("\n".join(index) + "\n", encoding="utf-8")
-    (project / "conf.py").write_text(CONF.format(inventory=LOCAL_INVENTORY), encoding="utf-8")
+    (project / "conf.py").write_text(conf_text(), encoding="utf-8")
     return names
 
 
@@ -120,7 +125,7 @@ def build_warnings(files: dict[str, str]) -> list[str]:
         pages = sorted(name[:-4] for name in rst)
         (project / "index.rst").write_text("Pages\n=====\n\n.. toctree::\n\n" + "".join(
             "   %s\n" % page for page in pages), encoding="utf-8")
-        (project / "conf.py").write_text(CONF.format(inventory=LOCAL_INVENTORY), encoding="utf-8")
+        (project / "conf.py").write_text(conf_text(), encoding="utf-8")
         done = subprocess.run([sys.executable, "-m", "sphinx", "-b", "dummy", "-n", "-E", "-q", "--keep-going",
                                "-w", str(scratch / "warnings.txt"), str(project), str(scratch / "out")],
                               capture_output=True, text=True)
