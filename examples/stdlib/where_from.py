@@ -34,9 +34,10 @@ def describe(name):
     module = sys.modules.get(name) or __import__(name)
     spec = getattr(module, "__spec__", "<absent>")
     origin = "<no spec>" if spec in (None, "<absent>") else str(spec.origin)
-    print("MODULE\t%s\t%s\t%s\t%s\t%s" % (
+    spec_cached = "<no spec>" if spec in (None, "<absent>") else str(spec.cached)
+    print("MODULE\t%s\t%s\t%s\t%s\t%s\t%s" % (
         name, origin, loader_name(module), getattr(module, "__file__", "<absent>"),
-        getattr(module, "__cached__", "<absent>")))
+        getattr(module, "__cached__", "<absent>"), spec_cached))
 
 
 print("STDLIB\t%s" % os.path.dirname(os.path.abspath(json.__path__[0])))
