@@ -121,10 +121,14 @@ def pythons(session: nox.Session) -> None:
 
 @nox.session(python=BUILD_PYTHON, default=False)
 def upstream(session: nox.Session) -> None:
-    """Build the book, write build/upstream/*.rst and *.md, and check the .rst as CPython's docs would."""
+    """Build the book, write build/upstream/*.rst and *.md, and check the .rst as CPython's docs would.
+
+    ``nox -s upstream -- --cpython PATH`` also writes, for the CPython checkout at PATH, one patch
+    per proposal, all.patch and cover.txt into build/upstream/patches/, each checked with
+    ``git apply --check``, sphinx-lint and the 80-column limit."""
     _install(session)
     session.run("python", "scripts/build_book.py")
-    session.run("python", "scripts/check_upstream.py", "build/upstream")
+    session.run("python", "scripts/check_upstream.py", "build/upstream", *session.posargs)
 
 
 # -- The hosted site: the browser check ------------------------------------------------------------
