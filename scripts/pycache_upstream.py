@@ -18,7 +18,8 @@ A proposal is written in a book page as the body of an ``{upstream-proposal}`` d
     in double brackets. [[claim-one, claim-two]]
 
 The reproducer is a Python script; ``@reproducer 3.7`` says the oldest version it runs on (3.6 when
-not given: drafts are about Python 3). A hunk names its file and its place by anchor text (``pycache_upstream_patch``). This module
+not given: drafts are about Python 3). A hunk names its file and its place by anchor text
+(``pycache_upstream_patch``). This module
 parses and checks the text and renders the files for upstream (``.rst``, issue draft ``.md``); it
 knows nothing about Sphinx. A sentence without claims is an error: the text between two markers
 must hold exactly one sentence, and nothing but markup may follow the last.

@@ -215,7 +215,7 @@ def edit(lines: list[str], place: Place, text: str) -> tuple[int, int, list[str]
     elif place.unit == "block":
         start, end = at, _block_end(lines, at)
         depth = _indent(lines[at])
-        body = next((_indent(l) for l in lines[at + 1:end] if l.strip()), depth + 3)
+        body = next((_indent(line) for line in lines[at + 1:end] if line.strip()), depth + 3)
     elif place.unit == "man-entry":
         start, end = at, next((n for n in range(at + 1, len(lines)) if _MAN_BREAK.match(lines[n])), len(lines))
         depth = body = 0

@@ -17,7 +17,7 @@ from sphinx.util.docutils import SphinxDirective
 import pycache_upstream
 from pycache_upstream_patch import refill
 from pycache_lab.book import interpreters_in_use
-from pycache_ledger_pages import _inline, _page_link, _table, claim_paragraph
+from pycache_ledger_pages import _inline, _table, claim_paragraph
 
 logger = logging.getLogger(__name__)
 REPRODUCER_TIMEOUT = 60
