@@ -28,14 +28,23 @@ def python3s(interpreters):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """The mutation score of tests/test_mutations.py, when it ran."""
+    """The mutation score of tests/test_mutations.py, per tool, when it ran."""
+    import mutants
     import trust
 
     if not trust.MUTATIONS:
         return
-    caught = sum(1 for _, ok, _ in trust.MUTATIONS if ok)
-    tried = len(trust.MUTATIONS)
     terminalreporter.section("mutation score")
-    for name, ok, detail in trust.MUTATIONS:
-        terminalreporter.write_line("%-8s %s: %s" % ("caught" if ok else "MISSED", name, detail))
-    terminalreporter.write_line("mutation score: %d/%d (%d%%)" % (caught, tried, round(100.0 * caught / tried)))
+    for tool, name, outcome, detail in trust.MUTATIONS:
+        terminalreporter.write_line("%-10s %-16s %s: %s" % (tool, outcome, name, detail))
+    for tool, runs, seconds in trust.MUTATION_RUNS:
+        terminalreporter.write_line("%s: %d run(s), %.0f s" % (tool, runs, seconds))
+    for tool in dict.fromkeys(t for t, _, _, _ in trust.MUTATIONS):
+        mine = [(n, o) for t, n, o, _ in trust.MUTATIONS if t == tool]
+        breaking = [o for n, o in mine if n in mutants.BREAKING]
+        equivalent = [o for n, o in mine if n in mutants.EQUIVALENT]
+        terminalreporter.write_line(
+            "mutation score, %s: %d/%d breaking mutants caught by name (%d crashed, %d survived); "
+            "%d false alarm(s) among %d equivalent mutants"
+            % (tool, breaking.count(mutants.CAUGHT), len(breaking), breaking.count(mutants.CRASHED),
+               breaking.count(mutants.SURVIVED), equivalent.count(mutants.FALSE_ALARM), len(equivalent)))

@@ -1,12 +1,16 @@
 """Mutation tests: interpreters made to misbehave on purpose must make claims drift, by name.
 
-Each mutant is a shell script that poses as the newest interpreter (the lab probes interpreters by
-running them, so a script named in PYCACHE_BOOK_PYTHONS is one) but adds a flag, sets a variable,
-injects a ``sitecustomize`` or tampers with the scenario's files after the run. All mutants and
-the real interpreter run in ONE self-check of the whole book (the real one is the control: every
-claim must hold on it); each mutant must make at least one claim drift. Whole book under
-``PYCACHE_BOOK_TRUST=full``; three pages otherwise (they catch every mutant; see trust.QUICK_PAGES). The score is printed at
-the end of the pytest run (tests/conftest.py).
+Each mutant (``tests/mutants.py``) is a shell script that poses as the newest interpreter (the
+lab probes interpreters by running them, so a script named in PYCACHE_BOOK_PYTHONS is one) but
+adds a flag, sets a variable, injects a ``sitecustomize``, tampers with the scenario's files
+before or after each run, or writes an extra line. Breaking mutants must be *caught by name*
+(claims drift on them, no traceback, every claim reported); equivalent ones (``-u``, ``-X utf8``,
+...) must make no claim drift. All mutants and the real interpreter run in ONE self-check (the
+real one is the control); when that run shows a crash, each mutant runs again alone so the crash
+is pinned on one. Quick pages (trust.QUICK_PAGES) in ``nox -s tests``; under
+``PYCACHE_BOOK_TRUST=full`` the whole book, and the strict build under every mutant as well.
+The score (caught by name, crashed, survived, false alarms, per tool) is printed at the end of
+the pytest run (tests/conftest.py).
 """
 from __future__ import annotations
 
@@ -16,89 +20,65 @@ from pathlib import Path
 
 import pytest
 
+import mutants
 import trust
-
-# A guard so that tampering mutants only ever touch a lab scenario's own directory.
-IN_SCENARIO = 'case "$(pwd)" in */pycache-lab-*/work*) %s ;; esac'
-MUTANTS = {
-    "adds -B": {"exec": "-B"},
-    "adds -O": {"exec": "-O"},
-    "sets PYTHONPYCACHEPREFIX": {"pre": 'PYTHONPYCACHEPREFIX="$(pwd)/../tmp/prefix"; export PYTHONPYCACHEPREFIX'},
-    "adds -X frozen_modules=off": {"exec": "-X frozen_modules=off", "since": (3, 11)},
-    "deletes __pycache__ after the run": {"after": "find . -name __pycache__ -prune -exec rm -rf {} +"},
-    "bumps source mtimes after the run": {"after": "find . -name '*.py' -exec touch -d @2000000000 {} +"},
-    "sitecustomize sets sys.dont_write_bytecode": {"site": "import sys\nsys.dont_write_bytecode = True\n"},
-    "sitecustomize sets sys.pycache_prefix": {"site": "import sys, tempfile\n"
-                                              "sys.pycache_prefix = tempfile.gettempdir() + '/prefix'\n",
-                                              "since": (3, 8)},
-}
-KNOWN_GAPS: dict[str, str] = {}
-"""Mutations no claim catches yet, each with the reason; empty: every mutation is caught."""
-
-
-def mutant(directory: Path, name: str, real: str) -> Path:
-    spec = MUTANTS[name]
-    script = directory / ("python-" + "".join(c if c.isalnum() else "-" for c in name))
-    lines = ["#!/bin/sh"]
-    if "pre" in spec:
-        lines.append(spec["pre"])
-    if "site" in spec:
-        site = directory / (script.name + "-site")
-        site.mkdir()
-        (site / "sitecustomize.py").write_text(spec["site"])
-        lines.append('PYTHONPATH="%s${PYTHONPATH:+:$PYTHONPATH}"; export PYTHONPATH' % site)
-    if "after" in spec:
-        lines += ['%s "$@"' % real, "status=$?", IN_SCENARIO % spec["after"], "exit $status"]
-    else:
-        lines.append('exec %s %s "$@"' % (real, spec.get("exec", "")))
-    script.write_text("\n".join(lines) + "\n")
-    script.chmod(0o755)  # unprivileged scenarios run it too
-    for path in directory.rglob("sitecustomize.py"):
-        path.parent.chmod(0o755)
-        path.chmod(0o644)
-    return script
 
 
 @pytest.fixture(scope="module")
-def mutation_run(newest):
-    """One self-check of the whole book: the real newest interpreter, then every applicable mutant."""
+def lab(interpreters, newest):
+    """The real newest interpreter (and a partner of another minor version), every applicable mutant
+    of the newest, and the claims of the control run."""
     directory = Path(tempfile.mkdtemp(prefix="pycache-mutants-", dir="/tmp"))
     directory.chmod(0o755)
     try:
-        names = [n for n in MUTANTS if newest.at_least(*MUTANTS[n].get("since", (0,)))]
-        scripts = {n: mutant(directory, n, newest.path) for n in names}
-        out = directory / "out.json"
-        (directory / "home").mkdir()
-        (directory / "tmp").mkdir()
-        done = trust.run(trust.verify_command([newest.path] + [str(s) for s in scripts.values()], trust.pages(), out),
-                         trust.caller_env(directory / "home", directory / "tmp"), trust.ROOT)
-        data = trust.load(out)
-        keys = {i["path"]: i["version"] for i in data["interpreters"]}
-        yield {"done": done, "data": data, "real": keys[newest.path],
-               "keys": {n: keys[str(s)] for n, s in scripts.items()}}
+        names = mutants.applicable(list(mutants.MUTANTS), newest)
+        scripts = {n: mutants.write(directory, n, newest.path) for n in names}
+        reals = [py.path for py in mutants.controls(interpreters)]
+        reference, control = mutants.reference_claims(reals, trust.pages(), directory)
+        yield {"directory": directory, "scripts": scripts, "reference": reference, "control": control,
+               "reals": reals}
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def test_every_claim_holds_on_the_real_interpreter(mutation_run):
+@pytest.fixture(scope="module")
+def judged(lab, newest):
+    """{tool: {mutant: (outcome, detail)}}: the self-check always, the strict build at full scale."""
+    tools = {"self-check": trust.pages()}
+    if trust.FULL:
+        tools["build"] = []
+    result = {}
+    for tool, pages in tools.items():
+        result[tool], runs = mutants.outcomes(tool, lab["reals"], lab["scripts"], pages, lab["directory"],
+                                              lab["reference"])
+        trust.MUTATION_RUNS.append((tool, len(runs), sum(r.seconds for r in runs)))
+        keys = {i["path"]: i["version"] for i in (runs[0].data or {"interpreters": []})["interpreters"]}
+        result[tool]["(control)"] = ([c for path in lab["reals"] for c in runs[0].drifting(keys.get(path, "?"))]
+                                     if runs[0].data else ["no ledger: %s" % runs[0].output[-2000:]])
+    return result
+
+
+def test_every_claim_holds_on_the_real_interpreter(lab, judged):
     """The control: the drifts below come from the mutations, not from the book."""
-    data, real = mutation_run["data"], mutation_run["real"]
-    assert [c["id"] for c in data["claims"] if c["results"][real] == "drifts"] == []
-    assert len(data["claims"]) > 0
+    assert lab["control"].status == 0 and len(lab["reference"]) > 0
+    for tool, table in judged.items():
+        assert table["(control)"] == [], "%s: claims drift on the real interpreter" % tool
 
 
-@pytest.mark.parametrize("name", list(MUTANTS))
-def test_a_mutant_interpreter_makes_claims_drift(name, mutation_run, newest):
-    if name not in mutation_run["keys"]:
+@pytest.mark.parametrize("tool", ["self-check", "build"])
+@pytest.mark.parametrize("name", list(mutants.MUTANTS))
+def test_a_mutant_is_caught_by_name_or_changes_nothing(name, tool, judged, newest):
+    if tool not in judged:
+        pytest.skip("the strict build under every mutant runs at full scale (nox -s hostile)")
+    if name not in judged[tool]:
         pytest.skip("%s does not exist on CPython %s" % (name, newest.version))
-    key = mutation_run["keys"][name]
-    drifting = [c["id"] for c in mutation_run["data"]["claims"] if c["results"][key] == "drifts"]
-    caught = bool(drifting)
-    detail = ("%d claim(s) drift, e.g. %s" % (len(drifting), ", ".join(drifting[:3])) if caught
-              else "no claim drifts" + (": known gap, %s" % KNOWN_GAPS[name] if name in KNOWN_GAPS else ""))
-    trust.MUTATIONS.append((name, caught, detail))
-    print("\nmutation %r: %s" % (name, detail))
-    if not caught and name in KNOWN_GAPS:
-        pytest.xfail(KNOWN_GAPS[name])
-    assert caught, "mutation %r went unnoticed: no claim of the book drifts" % name
-    assert name not in KNOWN_GAPS, "mutation %r is caught now: remove it from KNOWN_GAPS" % name
+    outcome, detail = judged[tool][name]
+    trust.MUTATIONS.append((tool, name, outcome, detail))
+    print("\n%s, mutation %r: %s (%s)" % (tool, name, outcome, detail))
+    if name in mutants.EQUIVALENT:
+        assert outcome == mutants.QUIET, "equivalent mutation %r: %s, %s" % (name, outcome, detail)
+        return
+    if outcome == mutants.SURVIVED and name in mutants.KNOWN_GAPS:
+        pytest.xfail(mutants.KNOWN_GAPS[name])
+    assert outcome == mutants.CAUGHT, "mutation %r: %s, %s" % (name, outcome, detail)
+    assert name not in mutants.KNOWN_GAPS, "mutation %r is caught now: remove it from KNOWN_GAPS" % name

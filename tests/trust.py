@@ -23,8 +23,10 @@ FULL = os.environ.get("PYCACHE_BOOK_TRUST") == "full"
 QUICK_PAGES = ["scripts-and-imports", "switches", "stdlib"]
 SKIP_IN_SNAPSHOT = {".git", ".nox", "build", ".venv-nox"}
 
-MUTATIONS: list[tuple[str, bool, str]] = []
-"""(mutation, caught, detail) recorded by test_mutations; conftest prints the score."""
+MUTATIONS: list[tuple[str, str, str, str]] = []
+"""(tool, mutation, outcome, detail) recorded by test_mutations; conftest prints the score."""
+MUTATION_RUNS: list[tuple[str, int, float]] = []
+"""(tool, runs, seconds) of the mutation suite; conftest prints them with the score."""
 
 
 def representative(interpreters: list) -> list:

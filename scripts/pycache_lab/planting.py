@@ -13,6 +13,11 @@ from .interpreters import HELPERS, Interpreter
 from .observation import PLANTED
 
 
+class PlantingFailed(RuntimeError):
+    """The interpreter under test could not plant a pyc: something CPython did (an observation, so
+    the scenario fails on that interpreter and its claims drift), not the lab's own failure."""
+
+
 class Planting:
     _planted = 0
 
@@ -33,12 +38,12 @@ class Planting:
         fake.write_text("import sys; sys.stdout.write(%r)\n%s" % (marker + "\n", real), encoding="utf-8")
         command = [py.path, "-E", "-s", "-B", str(HELPERS / "plant.py"), str(self.path(source)), str(fake),
                    str(self.path(dest)) if dest else "-", optimization or "-"]
-        from .sandbox import LabError, _count_run
+        from .sandbox import _count_run
 
         done = subprocess.run(command, capture_output=True, env=self.environment(py), cwd=str(self.work))
         _count_run(py.path)
         if done.returncode != 0:
-            raise LabError("planting a pyc for %s with %s failed: %s"
-                           % (source, py.label, done.stderr.decode("utf-8", "replace").strip()))
+            error = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["status %d" % done.returncode]
+            raise PlantingFailed("planting a pyc for %s with %s failed: %s" % (source, py.label, error[0]))
         self._give_away(self.work)
         return self.relative(done.stdout.decode("utf-8").strip())
