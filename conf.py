@@ -28,6 +28,7 @@ extensions = [
     "pycache_verdicts",
     "pycache_upstream_pages",
     "pycache_site",
+    "pycache_links",
 ]
 
 root_doc = "index"
@@ -50,6 +51,9 @@ nb_merge_streams = True
 
 if os.environ.get("PYCACHE_BOOK_PREVIEW") == "1":
     nb_execution_mode = "cache"
+    # scripts/preview.py keeps the cache outside build/ (which the strict build wipes), so a restart
+    # executes only the pages whose code cells changed.
+    nb_execution_cache_path = os.environ.get("PYCACHE_BOOK_PREVIEW_CACHE", "")
 elif os.environ.get("PYCACHE_BOOK_PREVIEW") == "off":  # scripts/bench.py: what Sphinx alone costs
     nb_execution_mode = "off"
 

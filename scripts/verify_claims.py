@@ -78,7 +78,8 @@ def main(argv: "list[str] | None" = None) -> int:
     chosen = args.python or [sys.executable]
     os.environ[interpreters.ENV_VAR] = os.pathsep.join(chosen)
     try:
-        used = book.interpreters_in_use()
+        used = book.use(interpreters.named(chosen, named_by="with --python" if args.python else
+                                           "(the Python running this script)"))
     except interpreters.InterpreterError as error:
         print(error, file=sys.stderr)
         return 2
@@ -131,7 +132,7 @@ def main(argv: "list[str] | None" = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-    return 2 if lab_errors else 1 if drifts.found(data) or errors else 0
+    return 2 if lab_errors else 1 if drifts.failing(data) or errors else 0
 
 
 if __name__ == "__main__":

@@ -35,10 +35,11 @@ def load_installer():
     return module
 
 
-def test_the_cache_folder_follows_the_variable_then_xdg_then_home(tmp_path):
+def test_the_cache_folder_is_named_or_in_the_users_own_home_whatever_home_says(tmp_path):
+    import pwd
     assert debian.cache_dir({debian.CACHE_VAR: str(tmp_path)}) == tmp_path
-    assert debian.cache_dir({"XDG_CACHE_HOME": "/x", "HOME": "/h"}) == Path("/x/pycache-book")
-    assert debian.cache_dir({"HOME": "/h"}) == Path("/h/.cache/pycache-book")
+    own = Path(pwd.getpwuid(os.geteuid()).pw_dir) / ".cache" / "pycache-book"
+    assert debian.cache_dir({"XDG_CACHE_HOME": "/x", "HOME": "/h"}) == own
     assert debian.suite_root(Path("/c"), "sid") == Path("/c/debian/sid")
 
 
@@ -48,10 +49,18 @@ def test_the_packages_are_each_interpreter_and_the_newest_ones_docs():
         debian.packages(["2.7"])
 
 
-def test_the_debootstrap_command_keeps_the_packages_between_runs():
-    command = debian.debootstrap_command("sid", Path("/c/debian/sid.new"), ["python3.15"], Path("/c/debian/debs"))
+def test_the_debootstrap_command_keeps_the_packages_between_runs(tmp_path):
+    (tmp_path / "sid").write_text("")
+    command = debian.debootstrap_command("sid", Path("/c/debian/sid.new"), ["python3.15"], Path("/c/debian/debs"),
+                                         scripts=tmp_path)
     assert command == ["debootstrap", "--variant=minbase", "--include=python3.15",
                        "--cache-dir=/c/debian/debs", "sid", "/c/debian/sid.new", debian.MIRROR]
+
+
+def test_a_suite_newer_than_debootstrap_gets_sids_script(tmp_path):
+    (tmp_path / "sid").write_text("")
+    command = debian.debootstrap_command("forky", Path("/r"), ["python3.15"], Path("/d"), scripts=tmp_path)
+    assert command[-4:] == ["forky", "/r", debian.MIRROR, str(tmp_path / "sid")]
 
 
 def test_only_installed_packages_count(tmp_path):
@@ -208,3 +217,40 @@ def test_a_cache_this_caller_cannot_read_is_passed_over(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "iterdir", refused)
     assert debian.roots(tmp_path) == []
     assert debian.host_interpreters(debian.suite_root(tmp_path, "sid")) == []
+
+
+def test_a_root_lacking_a_package_is_unpacked_anew_beside_it_then_swapped(tmp_path, monkeypatch):
+    """debootstrap replaced by a stand-in that makes the new root; the old one is removed after."""
+    installer = load_installer()
+    cache = tmp_path / "cache"
+    root = debian.suite_root(cache, "sid")
+    (root / "old-marker").parent.mkdir(parents=True)
+    (root / "old-marker").write_text("")
+    seen = []
+
+    def fake_debootstrap(command, **_):
+        seen.append(command)
+        target = Path(command[-2])
+        (target / "new-marker").parent.mkdir(parents=True)
+        (target / "new-marker").write_text("")
+        return subprocess.CompletedProcess(command, 0, b"", b"")
+    import subprocess
+    monkeypatch.setattr(installer.subprocess, "run", fake_debootstrap)
+    installer.unpack(root, cache, "sid", ["python3.15"], debian.MIRROR)
+    assert seen[0][-2] == str(root) + ".new" and "--cache-dir=%s" % debian.debs_dir(cache) in seen[0]
+    assert (root / "new-marker").exists() and not (root / "old-marker").exists()
+    assert sorted(p.name for p in root.parent.iterdir()) == ["debs", "sid"]
+
+
+def test_a_failed_debootstrap_leaves_the_old_root_and_says_where_the_unfinished_one_is(tmp_path, monkeypatch):
+    import subprocess
+    installer = load_installer()
+    cache = tmp_path / "cache"
+    root = debian.suite_root(cache, "sid")
+    root.mkdir(parents=True)
+    monkeypatch.setattr(installer.subprocess, "run", lambda command, **_: subprocess.CompletedProcess(
+        command, 1, b"E: Couldn't download packages: python3.15\n", b""))
+    with pytest.raises(installer.CannotInstall) as caught:
+        installer.unpack(root, cache, "sid", ["python3.15"], debian.MIRROR)
+    assert "Couldn't download packages" in str(caught.value) and str(root) + ".new" in str(caught.value)
+    assert root.is_dir()

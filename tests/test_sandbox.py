@@ -182,13 +182,17 @@ def test_one_run_can_switch_to_another_user_in_a_sandbox_root_owns(newest):
     assert other.stdout.split() == ["65534"] and other.user.startswith("nobody")
 
 
-def test_a_second_user_is_a_lab_error_for_a_caller_that_is_not_root(monkeypatch):
-    from pycache_lab import sandbox
+def test_a_caller_that_is_not_root_gets_a_second_user_from_a_user_namespace_or_a_reason(monkeypatch):
+    from pycache_lab import coverage, sandbox
     with Sandbox() as box:
         monkeypatch.setattr(sandbox.os, "geteuid", lambda: 1000)
         assert box.user_switch("unprivileged") is False  # the caller is unprivileged already
-        with pytest.raises(LabError, match="needs a second user.*only root"):
+        monkeypatch.setattr(sandbox.userns, "user_namespace_problem", lambda: None)
+        assert box.user_switch("other") is True
+        monkeypatch.setattr(sandbox.userns, "user_namespace_problem", lambda: "newuidmap not found (...)")
+        with pytest.raises(LabError, match="needs a second user.*newuidmap not found") as caught:
             box.user_switch("other")
+        assert isinstance(caught.value, coverage.NotObservable)  # its claims become "not observed"
         with pytest.raises(LabError, match="as_user must be one of"):
             box.user_switch("mallory")
 

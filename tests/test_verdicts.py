@@ -73,3 +73,11 @@ def test_write_ups_decide_each_row_once_and_the_table_cites_the_verdict(interpre
     assert "1 true" in write_ups.tally() and "1 false" in write_ups.tally()
     with pytest.raises(ValueError, match="used twice"):
         WriteUps(book, rows + rows[:1])
+
+
+def test_a_verdict_claim_does_not_apply_where_cpythons_expectation_does_not():
+    from pycache_lab.claims import NA
+    from pycache_lab.verdicts import _expected_record
+
+    assert _expected_record(NA, True) is NA
+    assert _expected_record(["x"], ["x"]) == {"write-up": "right", "observed": ["x"]}

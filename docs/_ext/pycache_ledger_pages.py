@@ -20,7 +20,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 logger = logging.getLogger(__name__)
-SYMBOL = {"holds": "✓", "drifts": "✗ drifts", "n/a": "–"}
+SYMBOL = {"holds": "✓", "drifts": "✗ drifts", "n/a": "–", "not observed": "? not observed"}
 
 
 class ledger_placeholder(nodes.General, nodes.Element):
@@ -239,6 +239,8 @@ def _observed(claim: dict, key: str, tags: dict) -> str:
         return "not run"
     if verdict == "n/a":
         return "does not apply"
+    if verdict == "not observed":
+        return "not observed in this build"
     return _shown(claim["observed"].get(key), tags.get(key)) + ("" if verdict == "holds" else " ✗ drifts")
 
 
@@ -398,8 +400,10 @@ def _ledger(app, fromdoc: str, data: dict, keys: list[str], tags: dict) -> list[
     claims = data["claims"]
     total = {v: sum(list(c["results"].values()).count(v) for c in claims) for v in SYMBOL}
     out: list[nodes.Node] = [nodes.paragraph(text="%d claims, %d interpreters (%s): %d holds (✓), %d drifts (✗), "
-                                                  "%d n/a (–)." % (len(claims), len(keys), ", ".join(keys),
-                                                                   total["holds"], total["drifts"], total["n/a"]))]
+                                                  "%d n/a (–), %d not observed in this build (?)."
+                                                  % (len(claims), len(keys), ", ".join(keys), total["holds"],
+                                                     total["drifts"], total["n/a"], total["not observed"]))]
+    out += _coverage_nodes(data)
     kinds = {c["id"]: exception_kind(c, keys, tags) for c in claims}
     section = _section("where-versions-differ", "Where versions differ")
     section += nodes.paragraph(text="%d of the %d claims do not read the same on every interpreter of this build."
@@ -478,7 +482,23 @@ def _matrix(app, fromdoc: str, node, data: dict, keys: list[str], tags: dict) ->
     built = nodes.paragraph(text="Built %s on %s (%s)%s. Interpreters:" % (
         datetime.date.today().isoformat(), platform.platform(terse=True), platform.machine(),
         "; neighbouring versions that showed the same in every row share a column (%s)" % merged if merged else ""))
-    return [table, built, about]
+    return [table, built, about] + _coverage_nodes(data)[:1]
+
+
+def _coverage_nodes(data: dict) -> list:
+    """Which versions the evidence covers, and each claim this build could not observe, with why."""
+    from pycache_lab import coverage
+
+    result = [nodes.paragraph(text=coverage.sentence([i["version"] for i in data["interpreters"]]))]
+    unobserved = coverage.unobserved_claims(data)
+    if unobserved:
+        items = nodes.bullet_list()
+        for claim, why in unobserved:
+            item = nodes.list_item()
+            item += nodes.paragraph(text="%s (%s): not observed in this build: %s" % (claim["id"], claim["page"], why))
+            items += item
+        result += [nodes.paragraph(text="Claims not observed in this build:"), items]
+    return result
 
 
 def fill(app, doctree, fromdoc: str) -> None:
@@ -502,6 +522,24 @@ def fill(app, doctree, fromdoc: str) -> None:
         node.replace_self(_matrix(app, fromdoc, node, data, keys, tags))
 
 
+def note_coverage(app, doctree, fromdoc: str) -> None:
+    """Every page says which versions the evidence covers: pages without an evidence cell get the
+    sentence at their end (notebook pages show it under their interpreters already)."""
+    from pycache_lab import coverage, ledger
+
+    if "The evidence of this build covers" in doctree.astext():
+        return
+    sections = list(doctree.findall(nodes.section))
+    if not sections:
+        return
+    data, _ = ledger.merge(Path(app.outdir).parent / "claims.d")
+    if not data["interpreters"]:
+        return
+    note = nodes.paragraph(text=coverage.sentence([i["version"] for i in data["interpreters"]]))
+    note["classes"].append("pycache-coverage")
+    sections[0] += note
+
+
 def setup(app):
     app.add_node(ledger_placeholder)
     app.add_node(matrix_placeholder)
@@ -512,4 +550,5 @@ def setup(app):
     app.add_node(claim_placeholder)
     app.add_role("claim", ClaimRole())
     app.connect("doctree-resolved", fill)
+    app.connect("doctree-resolved", note_coverage)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

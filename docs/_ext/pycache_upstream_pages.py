@@ -15,6 +15,8 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 import pycache_upstream
+from pycache_upstream_patch import refill
+from pycache_lab.book import interpreters_in_use
 from pycache_ledger_pages import _inline, _table, claim_paragraph
 
 logger = logging.getLogger(__name__)
@@ -25,20 +27,24 @@ class tracing_placeholder(nodes.General, nodes.Element):
     pass
 
 
-def run_reproducer(script: str) -> list[tuple[list[str], str]]:
-    """The reproducer's output per interpreter, interpreters with the same output grouped."""
+def run_reproducer(script: str, since: tuple[int, ...]) -> list[tuple[list[str], str]]:
+    """The reproducer's output per interpreter, interpreters with the same output grouped.
+
+    The reproducer is a Python script, run as ``python reproduce.py`` in the lab's sandbox, so
+    that it is the same text a maintainer runs."""
     from pycache_lab import Sandbox
-    from pycache_lab.book import interpreters_in_use
 
     groups: list[tuple[list[str], str]] = []
     for py in interpreters_in_use().interpreters:
+        if not py.at_least(*since):
+            continue  # named in the book as "not run on"
         with Sandbox() as box:
-            obs = box.run(py, ["/bin/sh", "-c", script], raw=True, env={"PY": py.path},
-                          timeout=REPRODUCER_TIMEOUT)
+            box.write("reproduce.py", script + "\n")
+            obs = box.run(py, ["reproduce.py"], timeout=REPRODUCER_TIMEOUT)
         if obs.returncode != 0:
             raise RuntimeError("the reproducer failed on CPython %s (exit %d): %s"
                                % (py.key, obs.returncode, (obs.stderr or obs.stdout).strip()[-500:]))
-        text = obs.stdout.replace(py.path, "$PY")
+        text = obs.stdout
         for versions, shown in groups:
             if shown == text:
                 versions.append(py.key)
@@ -67,7 +73,7 @@ class ProposalDirective(SphinxDirective):
         self.env.pycache_upstream_targets = targets
         targets.setdefault(proposal.slug, []).append(self.env.docname)
         try:
-            outputs = run_reproducer(proposal.reproducer)
+            outputs = run_reproducer(proposal.reproducer, proposal.reproducer_from)
         except Exception as error:  # the lab's errors name the interpreter and the reason
             raise self.error("%s: %s" % (proposal.target, error)) from None
 
@@ -78,14 +84,22 @@ class ProposalDirective(SphinxDirective):
         link += nodes.Text(" (%s). Issue title: %s." % (proposal.section, proposal.title))
         shown.append(link)
         shown.append(_labelled("Problem", proposal.problem))
+        shown.append(_labelled("Expected from the documentation", proposal.expected))
         shown.append(_labelled("Already upstream", proposal.related))
+        if proposal.note:
+            shown.append(_labelled("Before filing", proposal.note))
         for hunk in proposal.hunks:
-            shown.append(nodes.rubric(text="Proposed, replacing %s" % hunk.replaces))
-            shown.append(nodes.literal_block(hunk.rst, hunk.rst, language="rst"))
+            shown.append(nodes.rubric(text=hunk.replaces))
+            text = refill(hunk.rst) if hunk.is_rst else hunk.rst
+            shown.append(nodes.literal_block(text, text, language="rst" if hunk.is_rst else "text"))
         shown.append(nodes.rubric(text="Every sentence and its claims"))
         shown.append(tracing_placeholder(proposal=proposal, outputs=outputs))
         shown.append(nodes.rubric(text="Reproducer"))
-        shown.append(nodes.literal_block(proposal.reproducer, proposal.reproducer, language="sh"))
+        shown.append(nodes.literal_block(proposal.reproducer, proposal.reproducer, language="python"))
+        older = [py.key for py in interpreters_in_use().interpreters if not py.at_least(*proposal.reproducer_from)]
+        if older:
+            shown.append(nodes.paragraph(text="Not run on CPython %s: the reproducer needs Python %s or later."
+                                         % (", ".join(older), ".".join(map(str, proposal.reproducer_from)))))
         for versions, text in outputs:
             shown.append(nodes.paragraph(text="Output with CPython %s:" % ", ".join(versions)))
             shown.append(nodes.literal_block(text, text.rstrip() or "(nothing)", language="text"))
@@ -127,9 +141,11 @@ def fill(app, doctree, fromdoc: str) -> None:
             rows.append([nodes.paragraph(text=sentence.text), claims_cell, results_cell])
         node.replace_self(_table(["sentence", "claims", "results"], rows, [50, 25, 25]))
         out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / (proposal.slug + ".rst")).write_text(pycache_upstream.render_rst(proposal), encoding="utf-8")
+        rst = pycache_upstream.render_rst(proposal)
+        if rst:
+            (out_dir / (proposal.slug + ".rst")).write_text(rst, encoding="utf-8")
         (out_dir / (proposal.slug + ".md")).write_text(
-            pycache_upstream.render_issue(proposal, data, node["outputs"]), encoding="utf-8")
+            pycache_upstream.render_issue(proposal, node["outputs"]), encoding="utf-8")
 
 
 def forget(app, env, docname) -> None:
@@ -147,10 +163,10 @@ def merge(app, env, docnames, other) -> None:
 
 
 def one_proposal_per_page(app, env) -> None:
-    """Two proposals for one CPython page would overwrite each other's files: refuse."""
+    """Two proposals with one target would overwrite each other's files: refuse."""
     for slug, pages in sorted(getattr(env, "pycache_upstream_targets", {}).items()):
         if len(pages) > 1:
-            logger.warning("upstream: %d proposals for the CPython page %s (in %s); make them hunks of one",
+            logger.warning("upstream: %d proposals with the target %s (in %s); give each its own anchor",
                            len(pages), slug, ", ".join(sorted(pages)))
 
 

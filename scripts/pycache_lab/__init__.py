@@ -19,12 +19,13 @@ from .interpreters import Discovery, Interpreter, InterpreterError, discover
 from .observation import Observation
 from .paths import WORK, show_dir, show_work
 from .pyc import PycError, decode_header, read_header, with_header_field
-from .sandbox import LabError, Sandbox, ScenarioTimeout
+from .sandbox import LabError, Sandbox, ScenarioTimeout, Unobservable, require_root_namespace
 from .scenario import Results
 from .verdicts import Cases, WriteUps
 from .workdir import EXAMPLES
 
 __all__ = ["Book", "Markdown", "show_value", "Box", "NA", "since", "until", "Failed", "Discovery",
            "Interpreter", "InterpreterError", "discover", "Observation", "WORK", "show_dir", "show_work",
-           "PycError", "decode_header", "read_header", "with_header_field", "LabError", "Sandbox",
+           "PycError", "decode_header", "read_header", "with_header_field", "LabError", "Sandbox", "Unobservable",
+           "require_root_namespace",
            "ScenarioTimeout", "Results", "EXAMPLES", "Cases", "WriteUps"]

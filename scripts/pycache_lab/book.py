@@ -64,7 +64,7 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Sequence
 
-from . import claims, ledger, notebook
+from . import claims, coverage, ledger, notebook
 from .box import Box
 from .failed import is_failed
 from .interpreters import Discovery, Interpreter, discover
@@ -85,6 +85,13 @@ def interpreters_in_use() -> Discovery:
     if _discovery is None:
         _discovery = discover()
     return _discovery
+
+
+def use(discovery: Discovery) -> Discovery:
+    """Make these the interpreters of every page of this process (the self-check's ``--python``)."""
+    global _discovery
+    _discovery = discovery
+    return discovery
 
 
 _DEFAULT = object()
@@ -171,7 +178,19 @@ class Book:
         self._write_fragment()
         if not result.holds and RAISE_ON_DRIFT:
             raise claims.ClaimDrift(result)
+        if not result.observed_everywhere and RAISE_ON_DRIFT and coverage.require_all():
+            raise claims.ClaimNotObserved(result)
         return Shown(result)
+
+    def row(self, pick: Callable[[Interpreter], Any]) -> dict[str, Any]:
+        """{interpreter key: pick(py)} for a matrix row; where the scenario was not observable the
+        cell reads "not observed" instead of failing the page."""
+        def one(py):
+            try:
+                return pick(py)
+            except coverage.NotObservable as why:
+                return coverage.Unobserved(str(why))
+        return {py.key: one(py) for py in self.interpreters}
 
     def matrix(self, rows: dict[str, dict[str, Any]]) -> "Markdown":
         """One column per interpreter of this page; see ``matrix``."""
@@ -181,14 +200,19 @@ class Book:
         """The same rows as one tab per minor version, synchronised across pages; see ``version_tabs``."""
         return version_tabs(self.interpreters, rows)
 
-    def evidence_from(self) -> "Markdown":
-        """Which interpreters produced this page's evidence, in one line (the matrix page lists them)."""
+    def evidence_from(self, about: str = "") -> "Markdown":
+        """Which interpreters produced this page's evidence, in one line (the matrix page lists them),
+        and which versions of the book the build lacks. ``about="2.7"``: the page is about that
+        version, and says first when the build had none."""
         versions = [py.key for py in self.interpreters]
         span = versions[0] if len(versions) == 1 else "%s to %s" % (versions[0], versions[-1])
-        return Markdown("Evidence from %d interpreter%s (CPython %s), run as this page was built: "
-                        "{doc}`the version matrix </matrix>` lists them, {doc}`the ledger </ledger>` gives every "
-                        "verdict and {doc}`the method </method>` tells how the lab works."
-                        % (len(versions), "" if len(versions) == 1 else "s", span))
+        lines = [self.about(about).text] if about and self.about(about).text else []
+        lines.append("Evidence from %d interpreter%s (CPython %s), run as this page was built: "
+                     "{doc}`the version matrix </matrix>` lists them, {doc}`the ledger </ledger>` gives every "
+                     "verdict and {doc}`the method </method>` tells how the lab works."
+                     % (len(versions), "" if len(versions) == 1 else "s", span))
+        lines.append(coverage.sentence([py.version for py in self.interpreters]))
+        return Markdown("\n\n".join(lines))
 
     def interpreter_table(self) -> "Markdown":
         """The long form: path, cache tag and magic number of every interpreter."""
@@ -199,6 +223,17 @@ class Book:
                         % (py.version, whose, py.path, "`%s`" % py.cache_tag if py.cache_tag else "none", py.magic))
         return Markdown("\n".join(rows))
 
+    def about(self, *versions: str) -> "Markdown":
+        """For a page about some versions only (``book.about("2.7")``): says so when the build had none."""
+        have = {py.short for py in self.interpreters}
+        lacking = [v for v in versions if v not in have]
+        if not lacking:
+            return Markdown("")
+        return Markdown(":::{important}\nNot observed in this build: it had no CPython %s, so what this "
+                        "page says about %s (its tables and claims) is not proven here; those claims are "
+                        "shown as not applying.\n:::"
+                        % (" or ".join(lacking), "it" if len(lacking) == 1 else "them"))
+
 
 def show_value(value: Any, py: Interpreter | None = None) -> str:
     """A short, build-independent rendering of an observed or expected value."""
@@ -206,6 +241,8 @@ def show_value(value: Any, py: Interpreter | None = None) -> str:
         return "n/a"
     if is_failed(value):
         return "`%s`" % value.text.replace("|", "\\|")
+    if isinstance(value, coverage.Unobserved):
+        return "not observed"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (list, tuple)):
@@ -232,13 +269,16 @@ class Shown(Markdown):
         rows = ["**`%s`**: %s" % (check.claim.id, check.claim.statement), "",
                 "| interpreters | observed | verdict |", "|---|---|---|"]
         groups = ledger.neighbours_alike(check.results, lambda result: (
-            show_value(result.observed, result.interpreter) if result.verdict != claims.NOT_APPLICABLE
-            else "does not apply", result.verdict, show_value(result.expected, result.interpreter)
-            if result.verdict == claims.DRIFTS else ""))
+            "does not apply" if result.verdict == claims.NOT_APPLICABLE else
+            "not observed in this build: %s" % result.observed if result.verdict == claims.NOT_OBSERVED
+            else show_value(result.observed, result.interpreter), result.verdict,
+            show_value(result.expected, result.interpreter) if result.verdict == claims.DRIFTS else ""))
         for (observed, verdict, expected), results in groups:
             if verdict == claims.DRIFTS:
                 verdict = "**drifts** (expected %s)" % expected
             rows.append("| %s | %s | %s |" % (_version_span([r.interpreter for r in results]), observed, verdict))
+        if check.results and all(r.verdict == claims.NOT_APPLICABLE for r in check.results):
+            rows += ["", "*Not observed in this build: the claim applies to none of its interpreters.*"]
         super().__init__("\n".join(rows))
 
     def _repr_markdown_(self) -> str:

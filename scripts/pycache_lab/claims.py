@@ -1,9 +1,11 @@
 """Claims: a sentence about CPython, what it predicts per interpreter, and what was observed.
 
 A claim is checked by calling ``observe(py)`` on every interpreter and comparing the value with
-``expect(py)``. The verdict per interpreter is ``holds``, ``drifts`` or ``n/a`` (the claim does
-not apply to that version: ``expect`` returned ``NA``). Any drift raises ``ClaimDrift`` after
-every interpreter was checked, naming the claim, each drifting interpreter, expected and observed.
+``expect(py)``. The verdict per interpreter is ``holds``, ``drifts``, ``n/a`` (the claim does
+not apply to that version: ``expect`` returned ``NA``) or ``not observed`` (this system could not
+run the scenario, e.g. no second user: ``coverage.NotObservable``; the reason is kept as
+observed). Any drift raises ``ClaimDrift`` after every interpreter was checked, naming the claim,
+each drifting interpreter, expected and observed.
 
 An ``observe`` that raises, returns a ``Failed`` scenario result or touches one on the way is a
 drift on that interpreter, whose observed value is the failure (``failed``): never an error.
@@ -16,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+from .coverage import NOT_OBSERVED, NotObservable, Unobserved
 from .failed import Failed, first_failed, is_failed, watching
 from .interpreters import Interpreter
 
@@ -42,6 +45,19 @@ class ClaimDrift(AssertionError):
             if result.verdict == DRIFTS:
                 lines.append("  on %s: expected %r, observed %r"
                              % (result.interpreter.label, result.expected, result.observed))
+        super().__init__("\n".join(lines))
+
+
+class ClaimNotObserved(AssertionError):
+    """A claim could not be observed on some interpreter, and this build requires every claim (CI)."""
+
+    def __init__(self, check: "ClaimCheck"):
+        self.check = check
+        lines = ["claim %r was not observed (%s), and PYCACHE_BOOK_REQUIRE_ALL=1 or CI=true requires it"
+                 % (check.claim.id, check.claim.statement)]
+        for result in check.results:
+            if result.verdict == NOT_OBSERVED:
+                lines.append("  on %s: %s" % (result.interpreter.label, result.observed))
         super().__init__("\n".join(lines))
 
 
@@ -96,6 +112,10 @@ class ClaimCheck:
     def holds(self) -> bool:
         return all(r.verdict != DRIFTS for r in self.results)
 
+    @property
+    def observed_everywhere(self) -> bool:
+        return all(r.verdict != NOT_OBSERVED for r in self.results)
+
     def record(self) -> dict:
         """The claim as it goes into ``claims.json``."""
         return {
@@ -133,43 +153,47 @@ def _normalise(value: Any) -> Any:
 
 def observe_one(claim: Claim, py: Interpreter) -> Any:
     """``claim.observe(py)``, or the ``Failed`` it raised, returned or touched."""
-    from .sandbox import LabError  # the lab's own failures are not observations
-
-    with watching() as seen:
-        try:
-            observed = claim.observe(py)
-        except LabError:
-            raise
-        except Exception as error:
-            return seen[0] if seen else Failed.from_exception(error, claim.page, "claim %s" % claim.id)
-        found = first_failed(observed)
-        return found if found is not None else (seen[0] if seen else observed)
+    return _computed(lambda: claim.observe(py), claim, "claim %s" % claim.id)
 
 
 def expect_one(claim: Claim, py: Interpreter) -> Any:
     """``claim.expected_for(py)``; an expectation computed from a failed scenario is that failure."""
+    return _computed(lambda: claim.expected_for(py), claim, "claim %s, its expectation" % claim.id)
+
+
+def _computed(compute: Callable[[], Any], claim: Claim, where: str) -> Any:
+    """The value ``compute`` gives, or the first ``Failed`` it raised, returned or touched; the lab's
+    own failures (``LabError``) are not observations and propagate."""
     from .sandbox import LabError
 
     with watching() as seen:
         try:
-            expected = claim.expected_for(py)
-        except LabError:
+            value = compute()
+        except (LabError, NotObservable):
             raise
         except Exception as error:
-            return seen[0] if seen else Failed.from_exception(error, claim.page, "claim %s, its expectation" % claim.id)
-        found = first_failed(expected)
-        return found if found is not None else (seen[0] if seen else expected)
+            return seen[0] if seen else Failed.from_exception(error, claim.page, where)
+        found = first_failed(value)
+        return found if found is not None else (seen[0] if seen else value)
 
 
 def check(claim: Claim, interpreters: Sequence[Interpreter], workers: int | None = None) -> ClaimCheck:
     """Observe every interpreter (in parallel) and compare; never raises for a drift."""
     def one(py: Interpreter) -> Result:
+        try:
+            return compare(py)
+        except NotObservable as why:  # this system cannot run what the claim reads (no second user, say)
+            return Result(py, NOT_OBSERVED, None, str(why))
+
+    def compare(py: Interpreter) -> Result:
         expected = expect_one(claim, py)
         if is_failed(expected):
             return Result(py, DRIFTS, expected, expected)
         if expected is NA:
             return Result(py, NOT_APPLICABLE, expected)
         observed = observe_one(claim, py)
+        if isinstance(observed, Unobserved):
+            return Result(py, NOT_OBSERVED, expected, observed.reason)
         if is_failed(observed):
             return Result(py, DRIFTS, expected, observed)
         verdict = HOLDS if _normalise(observed) == _normalise(expected) else DRIFTS

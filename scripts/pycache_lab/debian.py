@@ -7,7 +7,7 @@ host whose C library is older, and because it sits inside the root, ``sys.prefix
 the root's ``usr`` and the standard library found is Debian's. Discovery
 (``pycache_lab.interpreters``) looks for those copies, like pyenv's versions. The layout::
 
-    $PYCACHE_BOOK_CACHE (default: $XDG_CACHE_HOME/pycache-book, else ~/.cache/pycache-book)
+    $PYCACHE_BOOK_CACHE (default: ~/.cache/pycache-book, ~ from the password database)
       debian/debs/                     downloaded packages, kept between runs
       debian/<suite>/                  the unpacked suite (a debootstrap root), untouched by us...
       debian/<suite>/usr/local/bin/python3.X      ...but for the patched copies
@@ -36,12 +36,17 @@ _VERSION = re.compile(r"^3\.\d+$")
 
 
 def cache_dir(environ: Mapping[str, str]) -> Path:
-    """The project's cache folder: ``$PYCACHE_BOOK_CACHE``, else the XDG cache, else ~/.cache."""
+    """The project's cache folder: ``$PYCACHE_BOOK_CACHE``, else ``.cache/pycache-book`` in the
+    home folder that the password database gives the effective user. Not ``$HOME`` nor
+    ``$XDG_CACHE_HOME``: the interpreters and the inventory a build uses must not change with
+    what the caller exports (the hostile-caller suite runs the build with a fresh HOME)."""
     if environ.get(CACHE_VAR):
         return Path(environ[CACHE_VAR])
-    if environ.get("XDG_CACHE_HOME"):
-        return Path(environ["XDG_CACHE_HOME"]) / "pycache-book"
-    home = environ.get("HOME") or os.path.expanduser("~")
+    try:
+        import pwd
+        home = pwd.getpwuid(os.geteuid()).pw_dir
+    except (ImportError, KeyError):
+        home = os.path.expanduser("~")
     return Path(home) / ".cache" / "pycache-book"
 
 
@@ -86,10 +91,18 @@ def packages(versions: list[str]) -> list[str]:
     return ["python%s" % v for v in versions] + ["python%s-doc" % versions[-1]]
 
 
+DEBOOTSTRAP_SCRIPTS = Path("/usr/share/debootstrap/scripts")
+
+
 def debootstrap_command(suite: str, target: Path, include: list[str], debs: Path,
-                        mirror: str = MIRROR) -> list[str]:
-    return ["debootstrap", "--variant=minbase", "--include=" + ",".join(include),
-            "--cache-dir=" + str(debs), suite, str(target), mirror]
+                        mirror: str = MIRROR, scripts: Path = DEBOOTSTRAP_SCRIPTS) -> list[str]:
+    """The debootstrap call. A debootstrap older than the suite (Debian 12's knows no ``forky``)
+    is given sid's script, which newer debootstraps use for every later Debian suite."""
+    command = ["debootstrap", "--variant=minbase", "--include=" + ",".join(include),
+               "--cache-dir=" + str(debs), suite, str(target), mirror]
+    if not (scripts / suite).exists() and (scripts / "sid").exists():
+        command.append(str(scripts / "sid"))
+    return command
 
 
 def installed_packages(status_text: str) -> dict[str, str]:

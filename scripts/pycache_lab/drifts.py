@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import coverage
 from .markdown import cell
 
 
@@ -37,19 +38,36 @@ def lines(data: dict) -> list[str]:
 
 
 def counts(data: dict) -> dict:
-    return {v: sum(list(c["results"].values()).count(v) for c in data["claims"]) for v in ("holds", "drifts", "n/a")}
+    return {v: sum(list(c["results"].values()).count(v) for c in data["claims"])
+            for v in ("holds", "drifts", "n/a", coverage.NOT_OBSERVED)}
 
 
 def summary(data: dict) -> str:
     c = counts(data)
-    return ("%d claims on %d interpreter(s): %d holds, %d drifts, %d n/a"
-            % (len(data["claims"]), len(data["interpreters"]), c["holds"], c["drifts"], c["n/a"]))
+    return ("%d claims on %d interpreter(s): %d holds, %d drifts, %d n/a, %d not observed"
+            % (len(data["claims"]), len(data["interpreters"]), c["holds"], c["drifts"], c["n/a"],
+               c[coverage.NOT_OBSERVED]))
+
+
+def unobserved_but_required(data: dict) -> list[str]:
+    """A line when claims were not observed and CI (or ``PYCACHE_BOOK_REQUIRE_ALL=1``) requires all."""
+    missing = counts(data)[coverage.NOT_OBSERVED]
+    if missing and coverage.require_all():
+        return ["%d verdicts not observed, and PYCACHE_BOOK_REQUIRE_ALL=1 or CI=true requires every claim"
+                % missing]
+    return []
+
+
+def failing(data: dict) -> bool:
+    """Whether the build or the self-check must fail on this ledger."""
+    return bool(found(data) or data.get("page_errors") or unobserved_but_required(data))
 
 
 def report(data: dict) -> str:
-    """What the build and the self-check end with: cells that failed after a scenario failed,
-    the summary, then one line per drift."""
-    return "\n".join(data.get("page_errors", []) + [summary(data)] + lines(data))
+    """What the build and the self-check end with: cells that failed after a scenario failed, the
+    summary, the versions covered and what was not observed, then one line per drift."""
+    return "\n".join(data.get("page_errors", []) + [summary(data)] + coverage.summary_lines(data)
+                     + lines(data) + unobserved_but_required(data))
 
 
 def markdown(data: dict) -> str:

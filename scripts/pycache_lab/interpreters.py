@@ -87,9 +87,10 @@ class Discovery:
     interpreters: list[Interpreter]
     passed_over: list[tuple[str, str]] = field(default_factory=list)
     named: bool = False
+    named_by: str = "in " + ENV_VAR
 
     def describe(self) -> str:
-        how = ("named in %s" % ENV_VAR if self.named
+        how = ("named %s" % self.named_by if self.named
                else "discovered on PATH, under pyenv and in the Debian roots")
         lines = ["%d interpreter(s), %s:" % (len(self.interpreters), how)]
         lines += ["  %s" % py.label for py in self.interpreters]
@@ -161,13 +162,16 @@ def pyenv_root(environ: Mapping[str, str]) -> Path:
 def _candidates_in_pyenv(root: Path) -> list[str]:
     found = []
     versions = root / "versions"
-    if versions.is_dir():
-        for version_dir in sorted(versions.iterdir()):
-            for name in ("python", "python3", "python2"):
-                exe = version_dir / "bin" / name
-                if exe.is_file():
-                    found.append(str(exe))
-                    break
+    try:
+        version_dirs = sorted(versions.iterdir())
+    except OSError:  # none, or another user's (/root/.pyenv, mode 0700, for an ordinary user)
+        version_dirs = []
+    for version_dir in version_dirs:
+        for name in ("python", "python3", "python2"):
+            exe = version_dir / "bin" / name
+            if exe.is_file():
+                found.append(str(exe))
+                break
     return found
 
 
@@ -200,15 +204,17 @@ def _sort_and_key(interpreters: list[Interpreter]) -> list[Interpreter]:
     return result
 
 
-def named(paths: Sequence[str]) -> Discovery:
-    """Exactly these interpreters, in this order of version; any that fails is an error."""
+def named(paths: Sequence[str], named_by: str = "in " + ENV_VAR) -> Discovery:
+    """Exactly these interpreters, in this order of version; any that fails is an error.
+
+    ``named_by`` says where the caller named them (``"with --python"`` for the self-check)."""
     results = _probe_all([os.path.abspath(p) for p in paths])
     errors = [str(r) for _, r in results if isinstance(r, InterpreterError)]
     if errors:
         raise InterpreterError(
-            "interpreter(s) named in %s cannot be used:\n  %s" % (ENV_VAR, "\n  ".join(errors))
+            "interpreter(s) named %s cannot be used:\n  %s" % (named_by, "\n  ".join(errors))
         )
-    return Discovery(_sort_and_key([r for _, r in results]), named=True)
+    return Discovery(_sort_and_key([r for _, r in results]), named=True, named_by=named_by)
 
 
 def discover(environ: Mapping[str, str] | None = None) -> Discovery:

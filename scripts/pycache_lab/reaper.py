@@ -62,14 +62,23 @@ def reap(directory: str | os.PathLike, patience: float = 10.0) -> list[int]:
 
 
 def remove(directory: str | os.PathLike) -> None:
-    """Remove a tree even where a scenario left directories without permissions."""
+    """Remove a tree even where a scenario left directories without permissions.
+
+    ``shutil.rmtree`` reports a directory it cannot open or list through ``os.open`` or
+    ``os.scandir``; once unlocked, that directory is removed by a nested ``rmtree`` rather than by
+    calling ``func(path)`` again (``os.open`` needs flags). Root never takes this path: it ignores
+    permissions.
+    """
     def unlock(func, path, _):
         with contextlib.suppress(OSError):
             os.chmod(os.path.dirname(path), 0o700)
             if os.path.isdir(path) and not os.path.islink(path):
                 os.chmod(path, 0o700)
         with contextlib.suppress(FileNotFoundError):
-            func(path)
+            if func in (os.open, os.scandir, os.listdir):
+                shutil.rmtree(path, onerror=unlock)
+            else:
+                func(path)
     if os.path.lexists(directory):
         shutil.rmtree(directory, onerror=unlock)
 

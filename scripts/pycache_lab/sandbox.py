@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from . import observation
+from . import coverage, observation, reaper, userns
 from .interpreters import HELPERS, Interpreter
 from .planting import Planting
 from .workdir import EXAMPLES, REPO, WorkFiles  # noqa: F401 (EXAMPLES, REPO: for old pages)
@@ -51,6 +51,23 @@ class ScenarioTimeout(LabError):
     """A scenario ran longer than its time limit and was killed."""
 
 
+class Unobservable(LabError, coverage.NotObservable):
+    """This system cannot run what a scenario needs (a user namespace, a second user): the claims
+    fed from it are "not observed in this build", with this reason."""
+
+
+class SecondUserUnavailable(Unobservable):
+    """No second user can be had here."""
+
+
+def require_root_namespace() -> None:
+    """For a scenario that runs as uid 0 of a user namespace of its own (root's permission checks
+    without being root): ``Unobservable`` where this system refuses such a namespace."""
+    problem = userns.root_user_namespace_problem()
+    if problem:
+        raise Unobservable("cannot run as uid 0 in a user namespace: " + problem)
+
+
 class Interrupted(LabError):
     """The run is being interrupted (``stop()`` was called): no new scenario starts."""
 
@@ -70,11 +87,22 @@ def _tool(name: str) -> str | None:
 @lru_cache(maxsize=None)
 def can_isolate() -> bool:
     """True when this process may create private mount namespaces (root with ``unshare``)."""
-    if os.geteuid() != 0 or not (_tool("unshare") and _tool("mount") and _tool("setpriv")):
-        return False
-    probe = subprocess.run([_tool("unshare"), "--mount", "--propagation", "private", "true"],
-                           capture_output=True, env={"PATH": _TOOL_PATH})
-    return probe.returncode == 0
+    return os.geteuid() == 0 and userns.mount_namespace_problem() is None
+
+
+def _unprotected_allowed() -> bool:
+    """``PYCACHE_BOOK_UNPROTECTED=1``: root runs scenarios without the read-only installation."""
+    return os.environ.get("PYCACHE_BOOK_UNPROTECTED") == "1"
+
+
+def _no_isolation_error() -> LabError:
+    return LabError("running as root but cannot run scenarios in a private mount namespace: %s"
+                    % userns.mount_namespace_problem())
+
+
+def _userns_switch() -> bool:
+    """An ordinary caller runs the second user in a user namespace (see ``userns``)."""
+    return os.geteuid() != 0
 
 
 def _outermost(dirs: Sequence[str]) -> list[str]:
@@ -118,10 +146,9 @@ class Sandbox(WorkFiles, Planting):
         self.unprivileged = unprivileged
         self.switch_user = unprivileged and os.geteuid() == 0
         if self.switch_user:
-            if not can_isolate():
+            if not can_isolate() and not _unprotected_allowed():
                 self.close()
-                raise LabError("running as root but cannot create a mount namespace to run as an "
-                               "unprivileged user (needs unshare, mount and setpriv)")
+                raise _no_isolation_error()
             os.chmod(self.root, 0o755)
             self._give_away(self.root)
         self._audit_runs = 0
@@ -181,7 +208,9 @@ class Sandbox(WorkFiles, Planting):
             self._audit_runs += 1
             audit_log = self.lab / ("audit-%d.log" % self._audit_runs)
             audit_log.touch()
-            if switch:
+            if switch and _userns_switch():
+                os.chmod(audit_log, 0o666)  # the namespace's nobody writes it; the caller cannot chown
+            elif switch:
                 os.chown(audit_log, UNPRIVILEGED_UID, UNPRIVILEGED_GID)
             extra["PYCACHE_LAB_AUDIT_LOG"] = str(audit_log)
             extra["PYTHONPATH"] = os.pathsep.join(
@@ -206,9 +235,8 @@ class Sandbox(WorkFiles, Planting):
             stderr=stderr,
             tree=observation.diff(before, after),
             trace=observation.parse_trace(stderr, self.relative) if trace else None,
-            user="nobody (uid %d)" % UNPRIVILEGED_UID if switch else
-                 ("caller (uid %d)" % os.geteuid()),
-            installation_protected=bool(protect) and can_isolate(),
+            user=_user_label(switch),
+            installation_protected=bool(protect) and (can_isolate() or (switch and _userns_switch())),
         )
         if obs.trace is not None:
             obs.trace.lines = [self._display(line) for line in obs.trace.lines]
@@ -237,10 +265,12 @@ class Sandbox(WorkFiles, Planting):
           that is ``nobody`` (root ignores permissions); otherwise the caller itself, who is
           subject to them already. Use it where the scenario's outcome depends only on the
           permission bits that user has, so the observation is the same either way.
-        - ``"other"``: a user who is neither the caller nor the owner of the sandbox's files
-          (``nobody``). Only root can run a command as another user; a caller that is not root
-          gets a LabError, because a scenario that needs two distinct users (the sticky bit,
-          for instance) would observe something else with one.
+        - ``"other"``: a user who is neither the caller nor the owner of the sandbox's files.
+          Root switches to ``nobody``; an ordinary caller gets ``nobody`` of an unprivileged user
+          namespace made from its subordinate ids (``userns``), an unprivileged uid outside. Where
+          neither is possible: ``SecondUserUnavailable`` (the claims are "not observed"), because
+          a scenario that needs two distinct users (the sticky bit) would observe something else
+          with one.
         """
         if as_user not in AS_USER:
             raise LabError("as_user must be one of %s, not %r" % (", ".join(AS_USER), as_user))
@@ -249,26 +279,33 @@ class Sandbox(WorkFiles, Planting):
                            "(this one was created with unprivileged=True)")
         if os.geteuid() != 0:
             if as_user == "other":
-                raise LabError("this scenario needs a second user, distinct from the owner of its files, "
-                               "and only root can run a command as another user: the caller (uid %d) "
-                               "has only its own uid. Run the lab as root (it switches to nobody, uid %d)."
-                               % (os.geteuid(), UNPRIVILEGED_UID))
+                problem = userns.user_namespace_problem()
+                if problem is not None:
+                    raise SecondUserUnavailable(
+                        "this scenario needs a second user, distinct from the owner of its files; the "
+                        "caller (uid %d) is not root and has no user namespace to get one: %s"
+                        % (os.geteuid(), problem))
+                return True
             return False
-        if not can_isolate():
-            raise LabError("running as root but cannot create a mount namespace to run as an "
-                           "unprivileged user (needs unshare, mount and setpriv)")
+        if not can_isolate() and not _unprotected_allowed():
+            raise _no_isolation_error()
         return True
 
     def _wrap(self, argv: list[str], protect: list[str], workdir: str, umask: int | None = None,
               switch: bool | None = None) -> list[str]:
         """Wrap the command in a namespace with a read-only installation (and a user switch)."""
         set_umask = [] if umask is None else ["umask %04o" % umask]
-        if not can_isolate():
+        if switch is None:
+            switch = self.switch_user
+        if os.geteuid() == 0 and not can_isolate() and not _unprotected_allowed():
+            raise _no_isolation_error()
+        in_user_namespace = bool(switch) and _userns_switch()
+        if not can_isolate() and not in_user_namespace:
+            if switch:  # root without namespaces (PYCACHE_BOOK_UNPROTECTED=1): setpriv alone
+                return self._switch_without_namespace(argv, protect, set_umask)
             if not set_umask:
                 return argv
             return ["/bin/sh", "-c", "%s; unset PWD OLDPWD; exec \"$@\"" % set_umask[0], "sh"] + argv
-        if switch is None:
-            switch = self.switch_user
         protect = _outermost([d for d in protect if os.path.isdir(d)])
         script = ["set -e"]
         if switch:
@@ -277,6 +314,9 @@ class Sandbox(WorkFiles, Planting):
             if any(str(self.root).startswith(b + "/") for b in blocking):
                 raise LabError("the unprivileged user cannot reach the sandbox %s: a parent directory "
                                "is not searchable by others (set TMPDIR elsewhere)" % self.root)
+            if not blocking:  # nothing to hide: bind each read-only in place
+                script += ["mount --bind -o ro %s %s" % (shlex.quote(d), shlex.quote(d)) for d in protect]
+                protect = []
             stash = self.lab / "stash"
             for i, directory in enumerate(protect):
                 (stash / str(i)).mkdir(parents=True, exist_ok=True)
@@ -285,13 +325,17 @@ class Sandbox(WorkFiles, Planting):
                 script.append("mount -t tmpfs -o mode=0755 tmpfs %s" % shlex.quote(directory))
             for i, directory in enumerate(protect):
                 q = shlex.quote(directory)
-                script.append("mkdir -p %s && mount --move %s %s" % (q, shlex.quote(str(stash / str(i))), q))
+                # --bind, not --move: a user namespace refuses to move a mount
+                script.append("mkdir -p %s && mount --bind %s %s" % (q, shlex.quote(str(stash / str(i))), q))
                 script.append("mount -o remount,bind,ro %s" % q)
             script.append("cd %s" % shlex.quote(workdir))
             script.append("unset PWD OLDPWD")  # the shell's own; a scenario's environment is exact
             script.extend(set_umask)
             script.append('exec setpriv --reuid=%d --regid=%d --clear-groups -- "$@"'
                           % (UNPRIVILEGED_UID, UNPRIVILEGED_GID))
+            if in_user_namespace:  # the same steps, as uid 0 of a user namespace of the caller's own
+                self._userns_used = True
+                return userns.wrap_in_user_namespace("\n".join(script), argv)
         else:
             for directory in protect:
                 q = shlex.quote(directory)
@@ -302,21 +346,47 @@ class Sandbox(WorkFiles, Planting):
         return [_tool("unshare"), "--mount", "--propagation", "private", "/bin/sh", "-c",
                 "PATH=%s; %s" % (_TOOL_PATH, "\n".join(script)), "sh"] + argv
 
+    def _switch_without_namespace(self, argv: list[str], protect: list[str], set_umask: list[str]) -> list[str]:
+        """Root, no mount namespace: run as nobody directly, if nobody can reach what it needs."""
+        blocking = _outermost([a for d in list(protect) + [str(self.root)] if os.path.isdir(d)
+                               for a in _blocking_ancestors(d)])
+        if blocking:
+            raise SecondUserUnavailable(
+                "without a mount namespace nobody (uid %d) cannot reach %s (not searchable by others), "
+                "which this scenario needs: %s" % (UNPRIVILEGED_UID, ", ".join(blocking),
+                                                   userns.mount_namespace_problem()))
+        script = set_umask + ["unset PWD OLDPWD", 'exec %s --reuid=%d --regid=%d --clear-groups -- "$@"'
+                              % (_tool("setpriv"), UNPRIVILEGED_UID, UNPRIVILEGED_GID)]
+        return ["/bin/sh", "-c", "; ".join(script), "sh"] + argv
+
     # -- lifetime ----------------------------------------------------------------------------
     def close(self) -> None:
-        def unlock(func, path, _):
-            os.chmod(os.path.dirname(path), 0o700)
-            if os.path.isdir(path) and not os.path.islink(path):
-                os.chmod(path, 0o700)
-            func(path)
-        if self.root.exists():
-            shutil.rmtree(self.root, onerror=unlock)
+        if not self.root.exists():
+            return
+        try:
+            reaper.remove(self.root)
+        except PermissionError:
+            # Files of a user namespace's second user: only uid 0 of such a namespace may remove them.
+            if not (getattr(self, "_userns_used", False) and self.root.name.startswith(SANDBOX_PREFIX)):
+                raise
+            problem = userns.remove_as_namespace_root(str(self.root))
+            if problem is not None or self.root.exists():
+                raise LabError("cannot remove the sandbox %s: %s" % (self.root, problem))
 
     def __enter__(self) -> "Sandbox":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _user_label(switch: bool) -> str:
+    """Who ran a command, for the observation."""
+    if not switch:
+        return "caller (uid %d)" % os.geteuid()
+    if _userns_switch():
+        return "nobody of a user namespace (uid %s outside)" % userns.outer_uid()
+    return "nobody (uid %d)" % UNPRIVILEGED_UID
 
 
 RUN_LOG_VAR = "PYCACHE_LAB_RUN_LOG"

@@ -12,6 +12,7 @@ import os
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from .claims import NA
+from .coverage import NotObservable, Unobserved
 from .failed import Failed, is_failed
 from .interpreters import Interpreter
 from .sandbox import LabError
@@ -38,6 +39,8 @@ def run_everywhere(function: Callable[[Interpreter], Any], interpreters: Sequenc
             return NA
         try:
             return function(py)
+        except NotObservable as why:  # this system lacks what the scenario needs: a reason, not a finding
+            return Unobserved(str(why))
         except LabError:
             raise
         except Exception as error:  # an exception while observing is an observation
@@ -89,7 +92,7 @@ class Results(Mapping):
     def each(self, function: Callable[[Any], Any]) -> "Results":
         """A derived result per interpreter (``NA`` and ``Failed`` pass through; a raise is a ``Failed``)."""
         def derive(key: str, value: Any) -> Any:
-            if value is NA or is_failed(value):
+            if value is NA or is_failed(value) or isinstance(value, Unobserved):
                 return value
             try:
                 return function(value)

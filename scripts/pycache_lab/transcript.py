@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from .claims import NA
+from .coverage import Unobserved
 from .failed import is_failed
 from .ledger import neighbours_alike
 from .markdown import Markdown, fenced
@@ -83,6 +84,8 @@ def summary(value: Any, py) -> tuple:
         return (("", "does not apply", ""),)
     if is_failed(value):
         return (("", code(value.text), ""),)
+    if isinstance(value, Unobserved):
+        return (("", "not observed in this build: " + value.reason, ""),)
     runs = runs_of(value)
     if not runs:
         return (("", code(str(value)), ""),)
@@ -102,13 +105,15 @@ class Transcript(Markdown):
     def __init__(self, results, files: Sequence[str] | None = None, title: str | None = None):
         newest = results.interpreters[-1]
         value = results.raw(newest)
-        runs = runs_of(value)
+        runs = [] if isinstance(value, Unobserved) else runs_of(value)
         blocks = ["**%s**" % title] if title else []
         for name in example_files(results.example, runs, files):
             text = (EXAMPLES / results.example / name).read_text(encoding="utf-8")
             blocks.append(fenced(text, "{code-block} " + language(name), {"caption": name}))
         if is_failed(value):
             blocks.append("On CPython %s: %s" % (newest.version, code(value.text)))
+        elif isinstance(value, Unobserved):
+            blocks.append("On CPython %s: not observed in this build (%s)" % (newest.version, value.reason))
         elif not runs:
             blocks.append(fenced(str(value), "text"))
         for run in runs:
