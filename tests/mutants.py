@@ -129,7 +129,8 @@ class Run:
 
     def _only_cell_failure_tracebacks(self) -> bool:
         """The self-check prints a traceback with each cell that failed after a scenario failed."""
-        return self.output.count("Traceback (most recent call last)") <= len(self.cell_failures())
+        own = [line for line in self.output.splitlines() if not line.startswith("claim '")]
+        return sum("Traceback (most recent call last)" in line for line in own) <= len(self.cell_failures())
 
     def drifting(self, key: str) -> list[str]:
         return [c["id"] for c in (self.data or {"claims": []})["claims"] if c["results"].get(key) == "drifts"]
