@@ -120,15 +120,17 @@ class Run:
             signs.append("exit %d" % self.status)
         if self.data is None:
             signs.append("no ledger")
-        for sign in TRACEBACK_SIGNS:
-            if sign in self.output and not (sign.startswith("Traceback") and self.tool == "self-check"
+        own = "\n".join(line for line in self.output.splitlines() if not line.startswith("claim '"))
+        for sign in TRACEBACK_SIGNS:  # in the tool's own lines: an observed value may quote a traceback
+            if sign in own and not (sign.startswith("Traceback") and self.tool == "self-check"
                                             and self._only_cell_failure_tracebacks()):
                 signs.append(repr(sign))
         return signs
 
     def _only_cell_failure_tracebacks(self) -> bool:
         """The self-check prints a traceback with each cell that failed after a scenario failed."""
-        return self.output.count("Traceback (most recent call last)") <= len(self.cell_failures())
+        own = [line for line in self.output.splitlines() if not line.startswith("claim '")]
+        return sum("Traceback (most recent call last)" in line for line in own) <= len(self.cell_failures())
 
     def drifting(self, key: str) -> list[str]:
         return [c["id"] for c in (self.data or {"claims": []})["claims"] if c["results"].get(key) == "drifts"]
@@ -201,6 +203,10 @@ def tool_run(tool: str, reals: list[str], scripts: dict[str, Path], pages: list[
         keys = {n: by_path.get(str(s), "?") for n, s in scripts.items()}
     run = Run(tool, done.returncode, done.stdout + done.stderr, data, keys, seconds)
     if VERBOSE:
+        log = Path("/tmp/mutants-logs")
+        log.mkdir(exist_ok=True)
+        (log / ("%s-%d-%s.log" % (tool, len(scripts), re.sub(r"[^A-Za-z0-9]+", "-", ",".join(scripts))[:60]))).write_text(
+            run.output)
         print("%s of %d mutant(s) (%s): exit %d, %.0f s, %s, cells failed: %s" % (
             tool, len(scripts), ", ".join(scripts)[:200], run.status, seconds, run.crash_signs(),
             run.cell_failures()[:6]), flush=True)

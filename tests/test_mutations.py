@@ -7,7 +7,7 @@ before or after each run, or writes an extra line. Breaking mutants must be *cau
 (claims drift on them, no traceback, every claim reported); equivalent ones (``-u``, ``-X utf8``,
 ...) must make no claim drift. All mutants and the real interpreter run in ONE self-check (the
 real one is the control); when that run shows a crash, each mutant runs again alone so the crash
-is pinned on one. Quick pages (trust.QUICK_PAGES) in ``nox -s tests``; under
+is pinned on one. Five pages (trust.MUTATION_PAGES) in ``nox -s tests``; under
 ``PYCACHE_BOOK_TRUST=full`` the whole book, and the strict build under every mutant as well.
 The score (caught by name, crashed, survived, false alarms, per tool) is printed at the end of
 the pytest run (tests/conftest.py).
@@ -34,7 +34,7 @@ def lab(interpreters, newest):
         names = mutants.applicable(list(mutants.MUTANTS), newest)
         scripts = {n: mutants.write(directory, n, newest.path) for n in names}
         reals = [py.path for py in mutants.controls(interpreters)]
-        reference, control = mutants.reference_claims(reals, trust.pages(), directory)
+        reference, control = mutants.reference_claims(reals, trust.pages(trust.MUTATION_PAGES), directory)
         yield {"directory": directory, "scripts": scripts, "reference": reference, "control": control,
                "reals": reals}
     finally:
@@ -44,7 +44,7 @@ def lab(interpreters, newest):
 @pytest.fixture(scope="module")
 def judged(lab, newest):
     """{tool: {mutant: (outcome, detail)}}: the self-check always, the strict build at full scale."""
-    tools = {"self-check": trust.pages()}
+    tools = {"self-check": trust.pages(trust.MUTATION_PAGES)}
     if trust.FULL:
         tools["build"] = []
     result = {}
