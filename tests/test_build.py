@@ -173,6 +173,16 @@ def test_an_upstream_proposal_writes_rst_and_issue_draft_that_parse(tmp_path, ne
     assert check.returncode == 0, check.stdout + check.stderr
 
 
+def test_a_reproducer_that_fails_fails_the_build_by_name_without_a_traceback(tmp_path, newest):
+    page = proposal_page("import-writes-a-pyc").replace('print("reproduced")', 'raise SystemExit("gone")')
+    status, output, out = build(tmp_path, {"prop": page}, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status != 0, output
+    last = output.strip().splitlines()[-4:]
+    line = "prop#reproducer-library-py_compile, proposal library-py_compile: the reproducer failed on CPython %s (exit 1): gone"
+    assert line % newest.key in "\n".join(output.strip().splitlines()[-8:]), last
+    assert "Traceback" not in output and "Sphinx parallel build error" not in output, output
+
+
 @pytest.mark.parametrize("claim_id, marker, message", [
     ("no-such-claim", "[[%s]]", "no claim 'no-such-claim' in this build"),
     ("import-writes-a-pyc", "", "a sentence without claims"),

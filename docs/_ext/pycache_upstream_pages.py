@@ -27,14 +27,16 @@ class tracing_placeholder(nodes.General, nodes.Element):
     pass
 
 
-def run_reproducer(script: str, since: tuple[int, ...]) -> list[tuple[list[str], str]]:
-    """The reproducer's output per interpreter, interpreters with the same output grouped.
+def run_reproducer(script: str, since: tuple[int, ...]) -> tuple[list[tuple[list[str], str]], list[str]]:
+    """The reproducer's output per interpreter, interpreters with the same output grouped, and one
+    line per interpreter on which it failed (exit status and the last line it printed).
 
     The reproducer is a Python script, run as ``python reproduce.py`` in the lab's sandbox, so
     that it is the same text a maintainer runs."""
     from pycache_lab import Sandbox
 
     groups: list[tuple[list[str], str]] = []
+    failures: list[str] = []
     for py in interpreters_in_use().interpreters:
         if not py.at_least(*since):
             continue  # named in the book as "not run on"
@@ -42,8 +44,9 @@ def run_reproducer(script: str, since: tuple[int, ...]) -> list[tuple[list[str],
             box.write("reproduce.py", script + "\n")
             obs = box.run(py, ["reproduce.py"], timeout=REPRODUCER_TIMEOUT)
         if obs.returncode != 0:
-            raise RuntimeError("the reproducer failed on CPython %s (exit %d): %s"
-                               % (py.key, obs.returncode, (obs.stderr or obs.stdout).strip()[-500:]))
+            said = (obs.errors or obs.output).strip().splitlines() or [""]
+            failures.append("the reproducer failed on CPython %s (exit %d): %s" % (py.key, obs.returncode, said[-1]))
+            continue
         text = obs.stdout
         for versions, shown in groups:
             if shown == text:
@@ -51,7 +54,21 @@ def run_reproducer(script: str, since: tuple[int, ...]) -> list[tuple[list[str],
                 break
         else:
             groups.append(([py.key], text))
-    return groups
+    return groups, failures
+
+
+def record_failures(docname: str, slug: str, failures: list[str]) -> None:
+    """A failed reproducer is a finding about CPython, not a crash: it goes into the ledger as a
+    page error (the build lists it in its last lines and fails), never as a Sphinx error."""
+    import os
+
+    from pycache_lab import ledger
+
+    directory = os.environ.get(ledger.ENV_VAR)
+    if directory:
+        ledger.write_fragment(directory, "%s#reproducer-%s" % (docname, slug),
+                              interpreters_in_use().interpreters, [],
+                              ["proposal %s: %s" % (slug, failure) for failure in failures])
 
 
 class ProposalDirective(SphinxDirective):
@@ -72,10 +89,9 @@ class ProposalDirective(SphinxDirective):
         targets = getattr(self.env, "pycache_upstream_targets", {})
         self.env.pycache_upstream_targets = targets
         targets.setdefault(proposal.slug, []).append(self.env.docname)
-        try:
-            outputs = run_reproducer(proposal.reproducer, proposal.reproducer_from)
-        except Exception as error:  # the lab's errors name the interpreter and the reason
-            raise self.error("%s: %s" % (proposal.target, error)) from None
+        outputs, failures = run_reproducer(proposal.reproducer, proposal.reproducer_from)
+        if failures:
+            record_failures(self.env.docname, proposal.slug, failures)
 
         shown: list[nodes.Node] = []
         link = nodes.paragraph()
@@ -100,6 +116,8 @@ class ProposalDirective(SphinxDirective):
         if older:
             shown.append(nodes.paragraph(text="Not run on CPython %s: the reproducer needs Python %s or later."
                                          % (", ".join(older), ".".join(map(str, proposal.reproducer_from)))))
+        for failure in failures:
+            shown.append(nodes.paragraph(text="Drift: %s." % failure))
         for versions, text in outputs:
             shown.append(nodes.paragraph(text="Output with CPython %s:" % ", ".join(versions)))
             shown.append(nodes.literal_block(text, text.rstrip() or "(nothing)", language="text"))

@@ -75,7 +75,7 @@ def markdown(data: dict) -> str:
     out = ["# Drifts", "", summary(data) + "."]
     drifting = found(data)
     if data.get("page_errors"):
-        out += ["", "Cells that failed after a scenario failed (the page went on):", ""]
+        out += ["", "Failures outside the claims (a cell after a scenario failed, a proposal's reproducer):", ""]
         out += ["- %s" % cell(text) for text in data["page_errors"]]
     if not drifting:
         return "\n".join(out + ["", "No claim drifts."]) + "\n"
