@@ -330,7 +330,7 @@ def test_a_scenario_failure_drifts_by_name_and_the_build_ends_with_every_drift(t
     failure = ("the scenario failed: FileNotFoundError: [Errno 2] No such file or directory: "
                "'<work>/no-such-file' (broken, scenario breaks)")
     assert output.strip().splitlines()[-5:] == [
-        "3 claims on 2 interpreter(s): 2 holds, 4 drifts, 0 n/a",
+        "3 claims on 2 interpreter(s): 2 holds, 4 drifts, 0 n/a, 0 not observed",
         "claim 'import-writes-its-pyc' drifts on CPython %s (%s): expected %r, observed %r"
         % (newest.key, newest.path, [newest.cached_path("mod.py")], failure),
         "claim 'import-returns-zero' drifts on CPython %s (%s): expected 0, observed %r" % (newest.key, newest.path, failure),

@@ -64,9 +64,9 @@ def failing(data: dict) -> bool:
 
 
 def report(data: dict) -> str:
-    """What the build and the self-check end with: cells that failed after a scenario failed, the
-    summary, the versions covered and what was not observed, then one line per drift."""
-    return "\n".join(data.get("page_errors", []) + [summary(data)] + coverage.summary_lines(data)
+    """What the build and the self-check end with: the versions covered and what was not observed,
+    failures outside the claims, the summary, then one line per drift."""
+    return "\n".join(coverage.summary_lines(data) + data.get("page_errors", []) + [summary(data)]
                      + lines(data) + unobserved_but_required(data))
 
 
