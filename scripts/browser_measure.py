@@ -34,7 +34,27 @@ return {view: view, page: page, culprits: culprits};
 BROKEN_TOKENS = """
 // Inline code is split by Sphinx into one span.pre per token: a token drawn on two lines is broken,
 // unless the token alone is wider than the line it sits in (a long dotted name on a phone).
-var broken = [], tooLong = [], count = 0;
+// A claim id linked in a table's "Claims" column (a.pycache-claim) is an identifier to follow, not a
+// command to type: it may break right after one of its hyphens, by design (book.css), and nowhere else.
+var broken = [], tooLong = [], claimBreaks = [], count = 0;
+function inClaimsColumn(t) {
+  var link = t.closest('a.pycache-claim'), cell = t.closest('td');
+  if (!link || !cell || !cell.closest('table') || !cell.closest('table').tHead) return false;
+  var head = cell.closest('table').tHead.rows[0], th = head && head.cells[cell.cellIndex];
+  return !!th && th.textContent.trim() === 'Claims';
+}
+function breaksAtHyphens(t) {  // every new line starts right after a '-'
+  var node = t.firstChild; if (!node || node.nodeType !== 3 || t.childNodes.length !== 1) return false;
+  var range = document.createRange(), text = node.data, top = null;
+  for (var i = 0; i < text.length; i++) {
+    range.setStart(node, i); range.setEnd(node, i + 1);
+    var rects = range.getClientRects(); if (!rects.length) continue;
+    var y = Math.round(rects[rects.length - 1].top);
+    if (top !== null && y > top + 1 && (i === 0 || text[i - 1] !== '-')) return false;
+    top = y;
+  }
+  return true;
+}
 document.querySelectorAll('main code.literal').forEach(function (code) {
   if (code.closest('pre')) return;
   var tokens = code.querySelectorAll('span.pre');
@@ -42,6 +62,7 @@ document.querySelectorAll('main code.literal').forEach(function (code) {
     count += 1;
     var lines = new Set(Array.from(t.getClientRects()).map(function (r) { return Math.round(r.top); }));
     if (lines.size < 2) return;
+    if (inClaimsColumn(t) && breaksAtHyphens(t)) { claimBreaks.push(t.textContent); return; }
     // the token's own width on one line, with its code box's padding when it is the code's only token
     var probe = (tokens.length === 1 ? code : t).cloneNode(true);
     probe.style.cssText = 'display:inline-block;white-space:nowrap;max-width:none;position:absolute;visibility:hidden';
@@ -54,7 +75,8 @@ document.querySelectorAll('main code.literal').forEach(function (code) {
     (natural > room ? tooLong : broken).push(t.textContent);
   });
 });
-return {tokens: count, broken: broken.slice(0, 8), tooLong: tooLong.slice(0, 8), brokenCount: broken.length};
+return {tokens: count, broken: broken.slice(0, 8), tooLong: tooLong.slice(0, 8), brokenCount: broken.length,
+        claimBreaks: claimBreaks.length};
 """
 
 DIAGRAM_FONTS = """

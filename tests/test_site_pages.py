@@ -57,3 +57,24 @@ def test_only_tokens_too_long_for_a_phone_line_may_wrap():
     site.mark_long_tokens(None, document, "page")
     assert "pycache-long" in long["classes"] and "pycache-long" not in short["classes"]
     assert "pycache-long" not in in_table.children[0]["classes"]
+
+
+def test_only_a_rule_tables_claims_column_is_marked_for_breaking_ids():
+    from docutils.core import publish_doctree
+
+    import pycache_rule_tables as rule_tables
+
+    def marked(source):
+        tree = publish_doctree(source)
+        rule_tables.mark_claims_column(tree)
+        return [entry["classes"] for entry in tree.findall(nodes.entry)]
+
+    assert marked("===== ======\nYou   Claims\n===== ======\na     b-c\n===== ======\n") == [
+        [], [rule_tables.CLAIMS_COLUMN], [], [rule_tables.CLAIMS_COLUMN]]
+    # a table that cites ids inside its sentences (myths, security) keeps them whole
+    assert marked("====== ====\nThreat What\n====== ====\na      b-c\n====== ====\n") == [[], [], [], []]
+
+
+def test_site_descriptions_cover_every_chapter():
+    chapters = [p.stem for p in (Path(__file__).resolve().parents[1] / "docs").glob("*.md")]
+    assert [c for c in chapters if c not in site.DESCRIPTIONS] == []

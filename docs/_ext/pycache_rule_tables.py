@@ -44,6 +44,26 @@ def uncited_rows(container: nodes.Element) -> list[tuple[int, str]]:
     return missing
 
 
+CLAIMS_COLUMN = "pycache-claims"  # book.css lets the claim ids of this column break at their hyphens
+
+
+def mark_claims_column(container: nodes.Element) -> None:
+    """Give every cell of a table's "Claims" column the class ``pycache-claims``: there the ids are
+    links to follow, and only there may one wrap at a hyphen (elsewhere an id in a sentence stays whole)."""
+    for table in container.findall(nodes.table):
+        head = next(iter(table.findall(nodes.thead)), None)
+        heads = [row for row in head.children if isinstance(row, nodes.row)] if head is not None else []
+        if not heads:
+            continue
+        titles = [entry.astext().strip() for entry in heads[0].children]
+        if "Claims" not in titles:
+            continue
+        column = titles.index("Claims")
+        for row in heads[:1] + _body_rows(table):
+            if len(row.children) > column:
+                row.children[column]["classes"].append(CLAIMS_COLUMN)
+
+
 class RuleTableDirective(SphinxDirective):
     """A table (in Markdown) whose rows each cite at least one claim."""
 
@@ -56,6 +76,7 @@ class RuleTableDirective(SphinxDirective):
         self.state.nested_parse(self.content, self.content_offset, container)
         if not any(True for _ in container.findall(nodes.table)):
             logger.warning("%s: a rule-table without a table", self.env.docname, location=container)
+        mark_claims_column(container)
         for number, first in uncited_rows(container):
             logger.warning("%s: rule table row %d (%r) cites no claim: end it with {claim}`claim-id`",
                            self.env.docname, number, first, location=container)

@@ -35,6 +35,7 @@ SEARCH_TITLES = {
     "cache-benefit": "What a .pyc saves: import time with and without a cache file",
     "security": "Security of .pyc files: who can change the code you run",
     "myths": "Myths about .pyc and __pycache__, checked",
+    "lazy-imports": "Lazy imports (3.15): when a lazily imported module's .pyc is written and read",
     "decision": "Will this command write or read a .pyc? python -m, -B, PYTHONDONTWRITEBYTECODE",
     "ledger": "The ledger: every claim about .pyc files, per CPython version",
     "matrix": "Version matrix: .pyc behaviour across CPython versions",
@@ -66,6 +67,8 @@ DESCRIPTIONS = {
     "cache-benefit": "What a .pyc saves: import time with and without a cache file, measured.",
     "security": "Who can replace the code you run through __pycache__: directory and file "
                 "permissions, planted and forged .pyc files, what -B and -I do not protect.",
+    "lazy-imports": "Python 3.15's lazy import, -X lazy_imports and __lazy_modules__: the .pyc in "
+                    "__pycache__ is written and read at the first use of the name, not at the statement.",
     "myths": "Common statements about .pyc files and __pycache__, each checked by evidence.",
     "upstream/index": "Proposed replacement text for CPython's documentation of .pyc and __pycache__.",
     "decision": "Will python write or read a .pyc file? Diagrams for python app.py, python -m, -B, "
