@@ -70,7 +70,3 @@ def test_a_venv_is_the_same_installation_as_its_base(tmp_path, newest):
                       "PYCACHE_BOOK_CACHE": str(tmp_path / "no-cache")})
     same = [py for py in found.interpreters if py.version == newest.version]
     assert len(same) == 1 and not same[0].in_venv
-
-
-def test_an_interpreter_named_twice_counts_once(newest):
-    assert [py.path for py in named([newest.path, newest.path]).interpreters] == [newest.path]

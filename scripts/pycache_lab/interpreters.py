@@ -208,7 +208,7 @@ def named(paths: Sequence[str], named_by: str = "in " + ENV_VAR) -> Discovery:
     """Exactly these interpreters, in this order of version; any that fails is an error.
 
     ``named_by`` says where the caller named them (``"with --python"`` for the self-check)."""
-    results = _probe_all(list(dict.fromkeys(os.path.abspath(p) for p in paths)))  # one path named twice counts once
+    results = _probe_all([os.path.abspath(p) for p in paths])
     errors = [str(r) for _, r in results if isinstance(r, InterpreterError)]
     if errors:
         raise InterpreterError(
