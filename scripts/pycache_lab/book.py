@@ -62,8 +62,9 @@ claim, each claim right below the scenario it reads, exceptions last; cells of a
 statement, ...)`` takes it in code (the tests' throw-away books). Each claim is recorded in the
 page's ledger fragment (when the build set ``PYCACHE_BOOK_LEDGER_DIR``). ``RAISE_ON_DRIFT``
 (default true; false in the build, which lists every drift at its end, and in the self-check)
-makes a drift raise ``ClaimDrift`` after it was recorded. The returned check displays itself as a compact table: interpreters that observed the
-same thing share a row; a drift is marked (a stated claim's sentence is in its block above).
+makes a drift raise ``ClaimDrift`` after it was recorded. The returned check displays itself
+as a compact table: interpreters that observed the same thing share a row; a drift is marked
+(a stated claim's sentence is in its block above).
 """
 from __future__ import annotations
 
