@@ -62,3 +62,16 @@ def read_page(path: Path, docs: Path) -> Page | None:
 def notebook_pages(docs: Path) -> list[Page]:
     pages = [read_page(p, docs) for p in sorted(docs.rglob("*.md")) if "_ext" not in p.parts]
     return [p for p in pages if p is not None and p.cells]
+
+
+def code_share(path: Path) -> tuple[int, int]:
+    """(lines of cell code, non-blank lines of the page): how much of a page is code.
+
+    Every non-blank line of the Markdown counts, fences included; cell code is what lies between a
+    ``{code-cell}`` fence and its end, without the cell's option lines (``:tags:``).
+    """
+    code = total = 0
+    for match in _FENCE.finditer(path.read_text(encoding="utf-8")):
+        code += sum(1 for line in strip_options(match.group("body")).splitlines() if line.strip())
+    total = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return code, total
