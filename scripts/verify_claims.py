@@ -105,6 +105,7 @@ def main(argv: "list[str] | None" = None) -> int:
         previous_handlers = {s: signal.signal(s, interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
         fragments = private / "ledger"
         os.environ[ledger.ENV_VAR] = str(fragments)
+        os.environ[book.DOCS_ENV_VAR] = str(args.docs.resolve())  # where book.check finds the statements
         previous = os.getcwd()
         os.chdir(args.docs)  # where the book's kernels run
         try:

@@ -215,6 +215,44 @@ def test_claim_role_links_to_where_the_claim_is_shown(tmp_path):
     assert ">this claim</a>" in links
 
 
+def stated_page(page: str, stated: str, checked: str) -> str:
+    """A page that states a claim in a {claim} block and checks one (the same, or not) with book.check."""
+    return FRONT + "# Page\n\n```{code-cell} python3\n" + textwrap.dedent("""\
+        from pycache_lab import Book
+        book = Book("%s")
+        written = book.run("python -c 'import mod'", example=None, files=[])
+        ```
+
+        :::{claim} %s
+        Importing a module writes *its* cache file.
+        :::
+
+        ```{code-cell} python3
+        book.check("%s", observe=lambda py: [], expect=[])
+        ```
+        """) % (page, stated, checked)
+
+
+def test_a_claim_stated_in_prose_is_checked_by_id_and_linked_to(tmp_path, newest):
+    pages = {"good": stated_page("good", "import-writes-a-pyc", "import-writes-a-pyc"),
+             "links": "# Links\n\nSee {claim}`import-writes-a-pyc`.\n"}
+    status, output, out = build(tmp_path, pages, env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status == 0, output
+    claim = json.loads((out / "claims.json").read_text())["claims"][0]
+    assert claim["statement"] == "Importing a module writes *its* cache file."
+    good = (out / "html" / "good.html").read_text()
+    assert good.count('id="claim-import-writes-a-pyc"') == 1 and "<em>its</em>" in good
+    assert 'href="good.html#claim-import-writes-a-pyc"' in (out / "html" / "links.html").read_text()
+
+
+def test_a_claim_checked_but_not_stated_or_stated_but_not_checked_fails_the_build(tmp_path, newest):
+    status, output, _ = build(tmp_path, {"bad": stated_page("bad", "stated-only", "checked-only")},
+                              env={"PYCACHE_BOOK_PYTHONS": newest.path})
+    assert status != 0, output
+    assert "checks claim 'checked-only', but states it nowhere" in output, output
+    assert "{claim} stated-only is stated on this page but no cell checks it" in output, output
+
+
 def test_claim_role_with_an_unknown_claim_fails_the_build(tmp_path):
     pages = {
         "good": claim_page("good", "lambda py: [py.cached_path('mod.py')]"),

@@ -41,12 +41,30 @@ def problems(page: pages.Page) -> list[str]:
                 found.append("cell %d %s" % (number, what))
     if not shows_a_transcript_before_its_first_claim(page):
         found.append("no transcript (a cell ending with a scenario's results) before the first claim")
+    found += statement_problems(page)
+    return found
+
+
+CHECKED = re.compile(r"\bbook\.check\(\s*[\"']([^\"']+)[\"']")
+
+
+def statement_problems(page: pages.Page) -> list[str]:
+    """Claims are stated in the prose ({claim} blocks) and checked by id in a cell: the two agree."""
+    found = []
+    code = "\n".join(page.cells)
+    if "book.claim(" in code:
+        found.append("states a claim in code (book.claim): state it in a ':::{claim} <id>' block, check it with book.check")
+    checked = CHECKED.findall(code)
+    for claim_id in sorted(set(checked) - set(page.statements)):
+        found.append("checks %s, which no {claim} block states" % claim_id)
+    for claim_id in sorted(set(page.statements) - set(checked)):
+        found.append("states %s, which no cell checks" % claim_id)
     return found
 
 
 def shows_a_transcript_before_its_first_claim(page: pages.Page) -> bool:
     for cell in page.cells:
-        if "book.claim(" in cell:
+        if "book.claim(" in cell or "book.check(" in cell:
             return False
         last = (cell.strip().splitlines() or [""])[-1].strip()
         if re.match(r"^[A-Za-z_]\w*$", last) or ".show(" in last or "book.transcript(" in last:
@@ -64,9 +82,11 @@ def test_the_guards_catch_what_they_guard_against(tmp_path):
     body = "\n".join("x%d = %d" % (i, i) for i in range(30))
     bad.write_text("---\nfile_format: mystnb\n---\n\n```{code-cell} python3\nfrom pycache_lab.book import Book\n"
                    "import re\nlines = run.stdout.splitlines()\n%s\n```\n\n```{code-cell} python3\n"
-                   "book.claim('x', 'y', observe=None, expect=1)\n```\n" % body)
+                   "book.claim('x', 'y', observe=None, expect=1)\n```\n\n:::{claim} z\nUnchecked.\n:::\n\n"
+                   "```{code-cell} python3\nbook.check('w', observe=None, expect=1)\n```\n" % body)
     page = pages.read_page(bad, tmp_path)
     found = "\n".join(problems(page))
     for expected in ("has 33 lines", "imports from inside the lab", "regular expressions", "into lines",
-                     "raw stdout", "no transcript"):
+                     "raw stdout", "no transcript", "states a claim in code", "checks w, which no {claim} block",
+                     "states z, which no cell checks"):
         assert expected in found

@@ -56,6 +56,8 @@ def prepare(app) -> None:
     # Every page runs to its end: a drift is recorded (and marked in its claim's table), never
     # raised; build_book.py ends with the complete list (also in build/drifts.md).
     os.environ["PYCACHE_BOOK_RAISE_ON_DRIFT"] = "0"
+    # book.check reads each claim's statement from the page's {claim} block, in these sources.
+    os.environ["PYCACHE_BOOK_DOCS"] = str(app.srcdir)
     # Jupyter and IPython keep state in HOME by default (connection files, profiles, history):
     # the book's kernels keep theirs in the build directory, and never read the caller's.
     jupyter = Path(app.outdir).parent / "jupyter"

@@ -5,9 +5,13 @@ page has run its cells, from the same fragments that become ``build/claims.json`
 the matrix and the JSON cannot disagree.
 
 ``{claim}`claim-id``` (or ``{claim}`text <claim-id>```) links to the place where that claim is
-shown: every claim a page displays carries the MyST target ``(claim-<id>)=`` (see
-``pycache_lab.book.Shown``). An id that is no claim of the build is a warning, so a strict build
-fails; a claim that exists but is displayed nowhere links to its page.
+shown: the ``{claim} <id>`` block that states it (or, for a claim stated in code, the MyST target
+``(claim-<id>)=`` of ``pycache_lab.book.Shown``). An id that is no claim of the build is a
+warning, so a strict build fails; a claim that exists but is displayed nowhere links to its page.
+
+The ``{claim} <id>`` directive states a claim in the page's prose; the cell below it checks it
+with ``book.check("<id>", observe=..., expect=...)``, which reads the sentence from this block. A
+block that no cell of its page checks is a warning too.
 """
 from __future__ import annotations
 
@@ -52,6 +56,38 @@ class ClaimRole(SphinxRole):
         node = claim_placeholder(claim_id=claim_id, title=title)
         self.set_source_info(node)
         return [node], []
+
+
+class ClaimStatement(SphinxDirective):
+    """``:::{claim} <id>`` with the statement as its body: the sentence a cell below checks."""
+
+    required_arguments = 1
+    has_content = True
+
+    def run(self):
+        from pycache_lab.book import anchor
+
+        claim_id = self.arguments[0]
+        body = nodes.container()
+        self.state.nested_parse(self.content, self.content_offset, body)
+        if len(body.children) != 1 or not isinstance(body[0], nodes.paragraph):
+            raise self.error("{claim} %s: the statement must be one paragraph" % claim_id)
+        target = nodes.target("", "", ids=[anchor(claim_id)], names=[anchor(claim_id)])
+        self.state.document.note_explicit_target(target)
+        sentence = nodes.paragraph("", "", nodes.literal(text=claim_id, classes=["pycache-claim-id"]),
+                                   nodes.Text(" "), *body[0].children)
+        block = nodes.container("", target, sentence, classes=["pycache-claim-statement"], pycache_claim=claim_id)
+        self.set_source_info(block)
+        return [block]
+
+
+def _check_statements(doctree, fromdoc: str, claims_by_id: dict) -> None:
+    """A ``{claim}`` block that no cell of its page checked says so (a strict build fails)."""
+    for block in doctree.findall(nodes.container):
+        claim_id = block.get("pycache_claim")
+        if claim_id and claims_by_id.get(claim_id, {}).get("page") != fromdoc:
+            logger.warning("{claim} %s is stated on this page but no cell checks it (book.check(%r, ...))",
+                           claim_id, claim_id, location=block)
 
 
 def claim_uri(app, fromdoc: str, claim: dict) -> str | None:
@@ -504,12 +540,14 @@ def _coverage_nodes(data: dict) -> list:
 def fill(app, doctree, fromdoc: str) -> None:
     placeholders = (list(doctree.findall(ledger_placeholder)) + list(doctree.findall(matrix_placeholder))
                     + list(doctree.findall(decision_placeholder)) + list(doctree.findall(claim_placeholder)))
-    if not placeholders:
+    statements = [b for b in doctree.findall(nodes.container) if b.get("pycache_claim")]
+    if not placeholders and not statements:
         return
     from pycache_lab import ledger
 
     data, _ = ledger.merge(Path(app.outdir).parent / "claims.d")
     claims_by_id = {c["id"]: c for c in data["claims"]}
+    _check_statements(doctree, fromdoc, claims_by_id)
     for node in list(doctree.findall(claim_placeholder)):
         node.replace_self(_claim_link(app, fromdoc, node, claims_by_id))
     keys = [i["version"] for i in data["interpreters"]]
@@ -549,6 +587,7 @@ def setup(app):
     app.add_directive("pycache-decision", DecisionDirective)
     app.add_node(claim_placeholder)
     app.add_role("claim", ClaimRole())
+    app.add_directive("claim", ClaimStatement)
     app.connect("doctree-resolved", fill)
     app.connect("doctree-resolved", note_coverage)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

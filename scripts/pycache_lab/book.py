@@ -14,8 +14,12 @@ A guide to the page API (pages import only the lab's top level: ``from pycache_l
         box.plant(py, "mod.py")              # the lab chooses the marker: PLANTED:mod.py
         return box.run(py, "app.py")
 
-    book.claim("imported-module-reads-pyc",
-               "A module imported by a script is loaded from its cache file.",
+    # In the page's Markdown, the statement, where the reader reads it:
+    #     :::{claim} imported-module-reads-pyc
+    #     A module imported by a script is loaded from its cache file.
+    #     :::
+    # and in the (folded) cell right below it, the check by id:
+    book.check("imported-module-reads-pyc",
                observe=lambda py: planted[py].planted_ran,
                expect=["mod.py"])
 
@@ -53,24 +57,33 @@ claim, each claim right below the scenario it reads, exceptions last; cells of a
 (25 at most), setup cells ``:tags: [hide-input]``; example scripts in ``examples/<page>/`` print
 ``key=value`` lines for what claims read. ``tests/test_pages.py`` and ``nox -s lint`` guard it.
 
-Each claim is recorded in the page's ledger fragment (when the build set
-``PYCACHE_BOOK_LEDGER_DIR``). ``RAISE_ON_DRIFT`` (default true; false in the build, which lists
-every drift at its end, and in the self-check) makes a drift raise ``ClaimDrift`` after it was
-recorded. The returned check displays itself as a compact table: interpreters that observed the
-same thing share a row; a drift is marked.
+``book.check`` reads the statement from the page's ``{claim} <id>`` block (``Book.source()``:
+``$PYCACHE_BOOK_DOCS/<page>.md``, set by the build and the self-check); ``book.claim(id,
+statement, ...)`` takes it in code (the tests' throw-away books). Each claim is recorded in the
+page's ledger fragment (when the build set ``PYCACHE_BOOK_LEDGER_DIR``). ``RAISE_ON_DRIFT``
+(default true; false in the build, which lists every drift at its end, and in the self-check)
+makes a drift raise ``ClaimDrift`` after it was recorded. The returned check displays itself
+as a compact table: interpreters that observed the same thing share a row; a drift is marked
+(a stated claim's sentence is in its block above).
 """
 from __future__ import annotations
 
 import os
 from typing import Any, Callable, Sequence
 
-from . import claims, coverage, ledger, notebook
+from pathlib import Path
+
+from . import claims, coverage, ledger, notebook, pages
 from .box import Box
 from .failed import is_failed
 from .interpreters import Discovery, Interpreter, discover
 from .markdown import Markdown
 from .scenario import Results, run_everywhere
-from .workdir import EXAMPLES
+from .workdir import EXAMPLES, REPO
+
+DOCS_ENV_VAR = "PYCACHE_BOOK_DOCS"
+"""The folder of the pages, where ``book.check`` reads a claim's statement (the build and the
+self-check set it; default: the repository's docs/)."""
 
 _discovery: Discovery | None = None
 RAISE_ENV_VAR = "PYCACHE_BOOK_RAISE_ON_DRIFT"
@@ -104,6 +117,7 @@ class Book:
         self.interpreters: list[Interpreter] = self.discovery.interpreters
         self.checks: list[claims.ClaimCheck] = []
         self.page_errors: list[str] = []
+        self._statements: dict[str, str] | None = None
         self._ledger_dir = os.environ.get(ledger.ENV_VAR)
         if self._ledger_dir and not RAISE_ON_DRIFT:  # the build: a page runs to its end
             notebook.install(self._page_error)
@@ -170,7 +184,9 @@ class Book:
     def transcript(self, results: Results, files: Sequence[str] | None = None, title: str | None = None) -> Markdown:
         return results.show(files=files, title=title)
 
-    def claim(self, id: str, statement: str, *, observe: Callable[[Interpreter], Any], expect: Any) -> "Shown":
+    def claim(self, id: str, statement: str, *, observe: Callable[[Interpreter], Any], expect: Any,
+              _stated: bool = False) -> "Shown":
+        """Check a claim whose statement is given here; pages use ``check``, which reads it from the page."""
         if any(c.claim.id == id for c in self.checks):
             raise claims.ClaimError("claim id %r is used twice on page %s" % (id, self.page))
         result = claims.check(claims.Claim(id, statement, observe, expect, self.page), self.interpreters)
@@ -180,7 +196,31 @@ class Book:
             raise claims.ClaimDrift(result)
         if not result.observed_everywhere and RAISE_ON_DRIFT and coverage.require_all():
             raise claims.ClaimNotObserved(result)
-        return Shown(result)
+        return Shown(result, stated_above=_stated)
+
+    def check(self, id: str, *, observe: Callable[[Interpreter], Any], expect: Any) -> "Shown":
+        """Check the claim that the page states in prose, in a ``{claim} <id>`` block just above the
+        cell: ``observe(py)`` on every interpreter against ``expect`` (a value, or a function of
+        ``py``). Shown as its verdict table; the block shows the statement and the link target."""
+        statement = self.statements().get(id)
+        if statement is None:
+            raise claims.ClaimError("page %s checks claim %r, but states it nowhere: put the sentence in a "
+                                    "':::{claim} %s' block above the cell (%s)" % (self.page, id, id, self.source()))
+        return self.claim(id, statement, observe=observe, expect=expect, _stated=True)
+
+    def source(self) -> Path:
+        """The page's Markdown file, in the folder the build or the self-check named."""
+        return Path(os.environ.get(DOCS_ENV_VAR) or REPO / "docs") / (self.page + ".md")
+
+    def statements(self) -> dict[str, str]:
+        """{claim id: statement} of this page's ``{claim}`` blocks (read once)."""
+        if self._statements is None:
+            try:
+                text = self.source().read_text(encoding="utf-8")
+            except OSError as error:
+                raise claims.ClaimError("page %s: cannot read its statements: %s" % (self.page, error)) from None
+            self._statements = pages.claim_statements(text)
+        return self._statements
 
     def row(self, pick: Callable[[Interpreter], Any]) -> dict[str, Any]:
         """{interpreter key: pick(py)} for a matrix row; where the scenario was not observable the
@@ -262,12 +302,14 @@ def _version_span(group: list[Interpreter]) -> str:
 
 
 class Shown(Markdown):
-    """A claim check shown as: the sentence, then one row per run of like observations."""
+    """A claim check shown as: the sentence (unless the page states it above, in a ``{claim}``
+    block), then one row per run of like observations."""
 
-    def __init__(self, check: claims.ClaimCheck):
+    def __init__(self, check: claims.ClaimCheck, stated_above: bool = False):
         self.check = check
-        rows = ["**`%s`**: %s" % (check.claim.id, check.claim.statement), "",
-                "| interpreters | observed | verdict |", "|---|---|---|"]
+        self.stated_above = stated_above
+        rows = [] if stated_above else ["**`%s`**: %s" % (check.claim.id, check.claim.statement), ""]
+        rows += ["| interpreters | observed | verdict |", "|---|---|---|"]
         groups = ledger.neighbours_alike(check.results, lambda result: (
             "does not apply" if result.verdict == claims.NOT_APPLICABLE else
             "not observed in this build: %s" % result.observed if result.verdict == claims.NOT_OBSERVED
@@ -282,7 +324,10 @@ class Shown(Markdown):
         super().__init__("\n".join(rows))
 
     def _repr_markdown_(self) -> str:
-        """In the book, a MyST target ``(claim-<id>)=`` first: the anchor the ``{claim}`` role links to."""
+        """In the book, a MyST target ``(claim-<id>)=`` first: the anchor the ``{claim}`` role links to
+        (a stated claim's ``{claim}`` block carries it)."""
+        if self.stated_above:
+            return self.text
         return "(%s)=\n\n%s" % (anchor(self.check.claim.id), self.text)
 
 
