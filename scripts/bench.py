@@ -1,6 +1,6 @@
 """Benchmark the book's build and the lab on this machine; write the figures to build/bench.json.
 
-    python scripts/bench.py [--runs 3] [--output build/bench.json] [--quick]
+    python scripts/bench.py [--runs 3] [--output build/bench.json] [--quick] [--only self-check]
 
 Every figure is a median of ``--runs`` runs (``--quick``: one run each). Reported:
 
@@ -13,7 +13,11 @@ Every figure is a median of ``--runs`` runs (``--quick``: one run each). Reporte
 - ``lab_overhead``: per interpreter, one scenario through the lab (a fresh sandbox, the isolating
   wrapper, the tree snapshots, the clean-up) against the same bare command, in the same run;
 - ``self_check``: scripts/verify_claims.py on 1, 5 and all interpreters, and on growing sets of
-  pages on one interpreter (seconds against the number of claims).
+  pages on one interpreter (seconds against the number of claims); ``side_by_side``: in one run,
+  the self-check on every interpreter and on all but the newest minor versions (3.14 and later),
+  each as wall time and as CPU time (the children's user + system time, which a loaded machine
+  changes far less than wall time), per claim and interpreter. ``--only self-check`` measures
+  these alone.
 
 Speed is reported here and never asserted in a test: a loaded machine would make such a test flaky.
 """
@@ -24,6 +28,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -51,6 +56,12 @@ def timed(command: list[str], env: dict | None = None) -> float:
         tail = done.stdout.decode("utf-8", "replace")[-3000:]
         raise SystemExit("benchmark command failed (%d): %s\n%s" % (done.returncode, " ".join(command), tail))
     return elapsed
+
+
+def children_cpu() -> float:
+    """User + system seconds of every finished child process so far (and of their children)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def median_of(runs: int, measure) -> dict:
@@ -151,6 +162,29 @@ def verify(pythons: list[str], page_names: list[str] | None = None) -> tuple[flo
         return seconds, claims_in(out)
 
 
+def side_by_side(found: list[interpreters.Interpreter], runs: int, newer_than=(3, 13)) -> dict:
+    """The self-check with and without the newest minor versions, in one run: does adding them add
+    work in proportion (the same cost per claim and interpreter) or overhead?"""
+    older = [py for py in found if tuple(py.version_info[:2]) <= newer_than]
+    if not older or len(older) == len(found):
+        return {}
+    sets = {"all": found, "without %s" % ", ".join(sorted({py.short for py in found if py not in older})): older}
+    report = {}
+    for label, chosen in sets.items():
+        walls, cpus, claims = [], [], 0
+        for _ in range(runs):
+            before = children_cpu()
+            seconds, claims = verify([py.path for py in chosen])
+            walls.append(seconds)
+            cpus.append(children_cpu() - before)
+        wall, cpu = statistics.median(walls), statistics.median(cpus)
+        report[label] = {"interpreters": len(chosen), "claims": claims, "wall_s": round(wall, 2),
+                         "cpu_s": round(cpu, 2),
+                         "wall_ms_per_claim_and_interpreter": round(1000 * wall / (claims * len(chosen)), 2),
+                         "cpu_ms_per_claim_and_interpreter": round(1000 * cpu / (claims * len(chosen)), 2)}
+    return report
+
+
 def self_check(found: list[interpreters.Interpreter], runs: int) -> dict:
     newest = found[-1:] if found else []
     sizes = sorted({1, min(5, len(found)), len(found)})
@@ -188,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--output", type=Path, default=ROOT / "build" / "bench.json")
     parser.add_argument("--quick", action="store_true", help="one run of each figure")
+    parser.add_argument("--only", choices=["self-check"], help="measure only the self-check figures")
     args = parser.parse_args(argv)
     runs = 1 if args.quick else args.runs
 
@@ -200,6 +235,11 @@ def main(argv: list[str] | None = None) -> int:
         "interpreters": [{"version": py.key, "path": py.path} for py in found],
     }
     try:
+        if args.only == "self-check":
+            print("self-check ...", flush=True)
+            report["self_check"] = self_check(found, runs)
+            report["side_by_side"] = side_by_side(found, runs)
+            return finish(report, args.output)
         print("start-up and lab overhead ...", flush=True)
         report["startup_s"] = startup_times(found, 9 if not args.quick else 3)
         report["lab_overhead"] = lab_overhead(found, 9 if not args.quick else 3)
@@ -224,31 +264,42 @@ def main(argv: list[str] | None = None) -> int:
 
         print("self-check ...", flush=True)
         report["self_check"] = self_check(found, runs)
+        report["side_by_side"] = side_by_side(found, runs)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    return finish(report, args.output)
 
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=1), encoding="utf-8")
+
+def finish(report: dict, output: Path) -> int:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=1), encoding="utf-8")
     print(summary(report))
-    print("written to %s" % args.output)
+    print("written to %s" % output)
     return 0
 
 
 def summary(report: dict) -> str:
     lines = ["%d interpreters, %d cores" % (len(report["interpreters"]), report["machine"]["cores"])]
-    build = report["build"]
-    lines.append("strict build: %.1f s (%d claims, %d pages); Sphinx alone: %.1f s"
-                 % (build["strict"]["median_s"], build["strict"]["claims"], build["strict"]["pages"],
-                    build["sphinx_only"]["median_s"]))
+    build = report.get("build")
+    if build:
+        lines.append("strict build: %.1f s (%d claims, %d pages); Sphinx alone: %.1f s"
+                     % (build["strict"]["median_s"], build["strict"]["claims"], build["strict"]["pages"],
+                        build["sphinx_only"]["median_s"]))
     processes = report.get("processes", {})
     if "total" in processes:
         lines.append("interpreter processes per build: %d; floor %.1f s on %d cores (build = %.1f x floor)"
                      % (processes["total"], processes["floor_s"], processes["cores"],
                         processes["strict_build_over_floor"]))
-    lines.append("lab overhead per scenario (median over interpreters): %.2f x the bare command"
-                 % report["lab_overhead_median_ratio"])
+    if "lab_overhead_median_ratio" in report:
+        lines.append("lab overhead per scenario (median over interpreters): %.2f x the bare command"
+                     % report["lab_overhead_median_ratio"])
     for size, row in report["self_check"]["by_interpreters"].items():
         lines.append("self-check on %s interpreter(s): %.1f s (%d claims)" % (size, row["median_s"], row["claims"]))
+    for label, row in report.get("side_by_side", {}).items():
+        lines.append("self-check, %s (%d interpreters): %.1f s wall, %.1f s CPU; per claim and interpreter "
+                     "%.1f ms wall, %.1f ms CPU" % (label, row["interpreters"], row["wall_s"], row["cpu_s"],
+                                                    row["wall_ms_per_claim_and_interpreter"],
+                                                    row["cpu_ms_per_claim_and_interpreter"]))
     return "\n".join(lines)
 
 
