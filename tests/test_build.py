@@ -215,8 +215,9 @@ def test_claim_role_links_to_where_the_claim_is_shown(tmp_path):
     assert ">this claim</a>" in links
 
 
-def stated_page(page: str, stated: str, checked: str) -> str:
-    """A page that states a claim in a {claim} block and checks one (the same, or not) with book.check."""
+def stated_page(page: str, stated: str, checked: str | None) -> str:
+    """A page that states a claim in a {claim} block and checks one (the same, another, or none)."""
+    check = '\n```{code-cell} python3\nbook.check("%s", observe=lambda py: [], expect=[])\n```\n' % checked
     return FRONT + "# Page\n\n```{code-cell} python3\n" + textwrap.dedent("""\
         from pycache_lab import Book
         book = Book("%s")
@@ -226,11 +227,7 @@ def stated_page(page: str, stated: str, checked: str) -> str:
         :::{claim} %s
         Importing a module writes *its* cache file.
         :::
-
-        ```{code-cell} python3
-        book.check("%s", observe=lambda py: [], expect=[])
-        ```
-        """) % (page, stated, checked)
+        """) % (page, stated) + (check if checked else "")
 
 
 def test_a_claim_stated_in_prose_is_checked_by_id_and_linked_to(tmp_path, newest):
@@ -245,12 +242,15 @@ def test_a_claim_stated_in_prose_is_checked_by_id_and_linked_to(tmp_path, newest
     assert 'href="good.html#claim-import-writes-a-pyc"' in (out / "html" / "links.html").read_text()
 
 
-def test_a_claim_checked_but_not_stated_or_stated_but_not_checked_fails_the_build(tmp_path, newest):
-    status, output, _ = build(tmp_path, {"bad": stated_page("bad", "stated-only", "checked-only")},
+@pytest.mark.parametrize("checked, message", [
+    ("checked-only", "checks claim 'checked-only', but states it nowhere"),
+    (None, "{claim} stated-only is stated on this page but no cell checks it"),
+], ids=["checked-but-not-stated", "stated-but-not-checked"])
+def test_a_claim_checked_but_not_stated_or_stated_but_not_checked_fails_the_build(tmp_path, newest, checked, message):
+    status, output, _ = build(tmp_path, {"bad": stated_page("bad", "stated-only", checked)},
                               env={"PYCACHE_BOOK_PYTHONS": newest.path})
     assert status != 0, output
-    assert "checks claim 'checked-only', but states it nowhere" in output, output
-    assert "{claim} stated-only is stated on this page but no cell checks it" in output, output
+    assert message in output, output
 
 
 def test_claim_role_with_an_unknown_claim_fails_the_build(tmp_path):
