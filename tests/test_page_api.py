@@ -144,6 +144,22 @@ def test_one_strace_reader():
     assert calls[0].writes and not calls[1].writes
 
 
+def test_file_events_list_a_files_opens_unlinks_and_renames_as_dtruss_does():
+    log = ('1 unlink("/s/test.pyc") = -1 ENOENT (No such file or directory)\n'
+           '1 openat(AT_FDCWD, "/s/test.py", O_RDONLY|O_CLOEXEC) = 3\n'
+           '1 openat(AT_FDCWD, "/s/__pycache__/test.cpython-312.pyc.77", O_WRONLY|O_CREAT|O_EXCL, 0644) = 3\n'
+           '1 rename("/s/__pycache__/test.cpython-312.pyc.77", "/s/__pycache__/test.cpython-312.pyc") = 0\n'
+           '1 openat(AT_FDCWD, "/s/mod.py", O_RDONLY) = 3\n'
+           '1 openat(AT_FDCWD, "/usr/lib/test.py", O_RDONLY) = 3\n'
+           '1 stat("/s/test.py", {st_mode=S_IFREG|0644}) = 0\n')
+    run = Observation(["python"], 0, "", "", TreeDiff({}, {}, {}),
+                      syscalls=parse_strace(log, lambda p: p[len("/s/"):] if p.startswith("/s/") else None))
+    assert run.file_events("test.") == [
+        "unlink test.pyc: ENOENT", "open test.py", "create __pycache__/test.cpython-312.pyc.77",
+        "rename __pycache__/test.cpython-312.pyc.77 -> __pycache__/test.cpython-312.pyc"]
+    assert Observation(["python"], 0, "", "", TreeDiff({}, {}, {})).file_events("test.") == []
+
+
 def test_an_expectation_computed_from_a_failed_scenario_drifts(book):
     breaks = scenario_that_breaks_on_the_newest(book)
     shown = book.claim("expects-from-a-broken-scenario", "An expectation that reads a broken scenario.",
@@ -203,3 +219,17 @@ def test_a_sandbox_path_repeated_under_a_cache_prefix_keeps_the_prefix(monkeypat
             == "<work>/pfx/<work>/mod.cpython-313.pyc")
     monkeypatch.setattr("tempfile.tempdir", "/private/tmp")  # a root that ends with another root is not a prefix
     assert show_work("cd /private/tmp/pycache-lab-a1/work/sub") == "cd <work>/sub"
+
+
+def test_partners_another_minor_version_round_the_list_and_another_build_of_the_same_one():
+    from pycache_lab.book import other_minor, same_minor
+    from pycache_lab.interpreters import Interpreter
+
+    def fake(version):
+        info = tuple(int(part) for part in version.split("."))
+        return Interpreter(path="/x/" + version, version=version, version_info=info, implementation="cpython",
+                           cache_tag=None, magic="00", key=version)
+    old, first, second, new = pythons = [fake(v) for v in ("2.7.18", "3.11.2", "3.11.7", "3.15.2")]
+    assert [other_minor(pythons, py) for py in pythons] == [first, new, new, old]
+    assert [same_minor(pythons, py) for py in pythons] == [None, second, first, None]
+    assert other_minor([first, second], first) is None

@@ -140,6 +140,14 @@ class Book:
     def oldest(self) -> Interpreter:
         return self.interpreters[0]
 
+    def other_minor(self, py: Interpreter) -> Interpreter | None:
+        """py's partner of another minor version; see ``other_minor``."""
+        return other_minor(self.interpreters, py)
+
+    def same_minor(self, py: Interpreter) -> Interpreter | None:
+        """Another build of py's minor version; see ``same_minor``."""
+        return same_minor(self.interpreters, py)
+
     def _example(self, example) -> str | None:
         if example is _DEFAULT:
             return self.page if (EXAMPLES / self.page).is_dir() else None
@@ -383,6 +391,19 @@ def by_minor(interpreters: list[Interpreter]) -> dict[str, list[Interpreter]]:
     for py in sorted(interpreters, key=lambda p: tuple(p.version_info)):
         groups.setdefault(py.short, []).append(py)
     return groups
+
+
+def other_minor(interpreters: Sequence[Interpreter], py: Interpreter) -> Interpreter | None:
+    """The next interpreter after py of another minor version, round the list (the newest takes the
+    oldest): each version meets a different one. None in a build of one minor version."""
+    index = interpreters.index(py)
+    after = list(interpreters[index + 1:]) + list(interpreters[:index])
+    return next((other for other in after if other.short != py.short), None)
+
+
+def same_minor(interpreters: Sequence[Interpreter], py: Interpreter) -> Interpreter | None:
+    """The first other build of py's minor version (a distribution's beside one built from source), or None."""
+    return next((other for other in interpreters if other is not py and other.short == py.short), None)
 
 
 def version_tabs(interpreters: list[Interpreter], rows: dict[str, dict[str, Any]]) -> Markdown:

@@ -269,6 +269,19 @@ class Observation:
         """Did the run print this marker (for example a planted pyc's)?"""
         return marker in self.stdout.split()
 
+    def file_events(self, name: str) -> list[str]:
+        """The opens, unlinks and renames of the scenario's files whose name starts with ``name``
+        (``"test."``), in order, as a ``dtruss`` listing shows them: ``create X`` (an open with
+        ``O_CREAT``), ``open X``, ``unlink X``, ``rename X -> Y``, with ``: ENOENT`` where the file
+        was missing. Needs a run with ``syscalls=True``."""
+        events = []
+        for call in self.syscalls or []:
+            paths = [path for path in call.paths if not path.startswith(("/", "<"))]
+            if call.call in ("open", "unlink", "rename") and any(p.rsplit("/", 1)[-1].startswith(name) for p in paths):
+                verb = "create" if "O_CREAT" in call.flags else call.call
+                events.append("%s %s%s" % (verb, " -> ".join(paths), ": ENOENT" if call.error == "ENOENT" else ""))
+        return events
+
 
 def _decoded(value: str) -> Any:
     try:
