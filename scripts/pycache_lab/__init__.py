@@ -6,11 +6,11 @@ the guide to the page API. The modules, one job each: ``interpreters`` (find and
 CPythons), ``sandbox`` (a clean process: environment, namespace, users, time limit), ``workdir``
 (the scenario's files), ``planting`` (planted pycs), ``box`` (the page's sandbox: commands as
 typed, strace), ``observation`` (witnesses of what a run did), ``tracebacks`` (the exception that
-ended a run), ``paths`` (``<work>``), ``installation`` (what a run did in
-the interpreter's own installation, shown with ``<stdlib>``), ``scenario`` (results per interpreter), ``failed`` (a
+ended a run), ``paths`` (``<work>``), ``scenario`` (results per interpreter), ``failed`` (a
 scenario that raised), ``transcript`` (a scenario shown as PyMOTW shows one), ``claims``
 (expected against observed), ``ledger`` and ``drifts`` (the build's records and reports), ``pyc``
 (decode cache files of every era), ``verdicts`` (verdicts on write-ups' claims), ``book`` (what a page uses).
+``installation`` reads what a run did in the interpreter's own installation (paths shown as ``<stdlib>``).
 """
 from .book import Book, Markdown, show_value
 from .box import Box
