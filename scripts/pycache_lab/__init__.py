@@ -10,11 +10,13 @@ ended a run), ``paths`` (``<work>``), ``scenario`` (results per interpreter), ``
 scenario that raised), ``transcript`` (a scenario shown as PyMOTW shows one), ``claims``
 (expected against observed), ``ledger`` and ``drifts`` (the build's records and reports), ``pyc``
 (decode cache files of every era), ``verdicts`` (verdicts on write-ups' claims), ``book`` (what a page uses).
+``installation`` reads what a run did in the interpreter's own installation (paths shown as ``<stdlib>``).
 """
 from .book import Book, Markdown, show_value
 from .box import Box
 from .claims import NA, since, until
 from .failed import Failed
+from .installation import Installation
 from .interpreters import Discovery, Interpreter, InterpreterError, discover
 from .observation import Observation
 from .paths import WORK, show_dir, show_work
@@ -27,5 +29,5 @@ from .workdir import EXAMPLES
 __all__ = ["Book", "Markdown", "show_value", "Box", "NA", "since", "until", "Failed", "Discovery",
            "Interpreter", "InterpreterError", "discover", "Observation", "WORK", "show_dir", "show_work",
            "PycError", "decode_header", "read_header", "with_header_field", "LabError", "Sandbox", "Unobservable",
-           "require_root_namespace",
+           "require_root_namespace", "Installation",
            "ScenarioTimeout", "Results", "EXAMPLES", "Cases", "WriteUps"]
