@@ -61,3 +61,14 @@ def test_a_hash_based_header_has_no_time_to_set():
     data = b"\x55\x0d\r\n" + (3).to_bytes(4, "little") + bytes(8)
     with pytest.raises(PycError):
         with_header_field(data, "source_mtime", 0)
+
+
+@pytest.mark.parametrize("data, kind", [
+    (b"\x55\x0d\r\n" + (3).to_bytes(4, "little") + bytes(8), "checked-hash (flags 3)"),
+    (b"\x55\x0d\r\n" + (1).to_bytes(4, "little") + bytes(8), "unchecked-hash (flags 1)"),
+    (b"\x55\x0d\r\n" + bytes(12), "timestamp (flags 0)"),
+    (b"\x33\x0d\r\n" + bytes(8), "timestamp"),     # 3.6: no flags word
+    (b"\x03\xf3\r\n" + bytes(4), "timestamp"),     # 2.7
+])
+def test_the_kind_names_the_flags_word_where_there_is_one(data, kind):
+    assert decode_header(data).kind == kind

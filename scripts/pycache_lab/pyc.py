@@ -45,6 +45,12 @@ class PycHeader:
             return "3.3-3.6"
         return "3.7+"
 
+    @property
+    def kind(self) -> str:
+        """The invalidation mode with the flags word where the header has one: ``checked-hash (flags 3)``,
+        ``timestamp (flags 0)``; ``timestamp`` alone for headers older than 3.7."""
+        return self.invalidation if self.flags is None else "%s (flags %d)" % (self.invalidation, self.flags)
+
 
 def magic_number(data: bytes) -> int:
     if len(data) < 4 or data[2:4] != b"\r\n":
