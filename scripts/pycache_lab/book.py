@@ -43,8 +43,12 @@ convention: example scripts print ``key=value`` lines, JSON values decoded), ``p
 ``exception`` (the exception that ended it, 2.7 to 3.x: ``.type``, ``.message``), ``traceback``
 (the last one printed: ``.text``, ``.frames``, ``.frame("/mod.py").marked``), ``trace``
 (``-v``: ``reads``, ``writes``, ``failed_writes``, ``failure_reasons``, ``lines``),
-``audit`` (``opened``, ``renamed``), ``syscalls`` (strace: ``call``, ``paths``, ``flags``, ``error``).
-``show_work(text)`` writes any temporary path as ``<work>``.
+``audit`` (``opened``, ``renamed``), ``syscalls`` (strace: ``call``, ``paths``, ``flags``, ``error``;
+``file_events("mod.")``: its opens, unlinks and renames of matching files, one line each).
+``show_work(text)`` writes any temporary path as ``<work>``. ``Installation(stdlib)``: which of an
+installation's cache files a run read or tried to write, shown as ``<stdlib>``. A cache file's
+header: ``read_header(path)`` (``.kind``, ``.source_mtime``, ...). Partners for two-interpreter
+scenarios: ``book.other_minor(py)``, ``book.same_minor(py)`` (None when the build has none).
 
 A scenario that raises on one interpreter gives a ``Failed`` there: every claim that reads it
 drifts on that interpreter with observed ``the scenario failed: <Type>: <message> (<page>,
