@@ -90,3 +90,14 @@ def test_the_guards_catch_what_they_guard_against(tmp_path):
                      "raw stdout", "no transcript", "states a claim in code", "checks w, which no {claim} block",
                      "states z, which no cell checks"):
         assert expected in found
+
+
+def test_cell_code_is_at_most_a_third_of_the_pages():
+    """Issue 16's measure (``scripts/page_cells.py --share``): the pages are mostly prose and evidence."""
+    code = total = 0
+    for path in (ROOT / "docs").rglob("*.md"):
+        if "_ext" not in path.parts:
+            page_code, page_total = pages.code_share(path)
+            code, total = code + page_code, total + page_total
+    assert code * 3 <= total, "cell code is %d of %d non-blank lines (%.1f%%): at most a third" % (
+        code, total, 100 * code / total)
