@@ -203,3 +203,18 @@ def test_a_sandbox_path_repeated_under_a_cache_prefix_keeps_the_prefix(monkeypat
             == "<work>/pfx/<work>/mod.cpython-313.pyc")
     monkeypatch.setattr("tempfile.tempdir", "/private/tmp")  # a root that ends with another root is not a prefix
     assert show_work("cd /private/tmp/pycache-lab-a1/work/sub") == "cd <work>/sub"
+
+
+def test_rows_of_a_scenario_that_returns_named_findings(book):
+    @book.scenario(files=[])
+    def found(box, py):
+        if py is book.oldest and len(book.interpreters) > 1:
+            raise RuntimeError("broken here")
+        return {"version": py.version, "tag": py.cache_tag}
+
+    rows = found.rows()
+    assert list(rows) == ["version", "tag"]
+    assert rows["version"][book.newest] == book.newest.version
+    if len(book.interpreters) > 1:
+        assert isinstance(rows["tag"].raw(book.oldest), Failed)
+    assert "| version |" in book.matrix(rows).text
