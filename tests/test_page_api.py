@@ -5,7 +5,7 @@ import pytest
 
 from pycache_lab import NA, Book, Box, Failed, Observation, show_dir, show_work
 from pycache_lab import book as book_module
-from pycache_lab.observation import TreeDiff, parse_strace, parse_trace
+from pycache_lab.observation import TreeDiff, file_changes, parse_strace, parse_trace
 from pycache_lab.tracebacks import exception_that_ended, last_traceback
 
 
@@ -142,6 +142,18 @@ def test_one_strace_reader():
     assert [str(c) for c in calls] == ["open __pycache__/mod.cpython-312.pyc.4242 O_WRONLY|O_CREAT|O_EXCL",
                                        "rename a -> b (EACCES)"]
     assert calls[0].writes and not calls[1].writes
+
+
+def test_file_changes_in_words_from_system_calls():
+    log = ('1 unlink("/s/mod.pyc") = -1 ENOENT (No such file or directory)\n'
+           '1 openat(AT_FDCWD, "/s/mod.py", O_RDONLY|O_CLOEXEC) = 3\n'
+           '1 openat(AT_FDCWD, "/s/mod.pyc.77", O_WRONLY|O_CREAT|O_EXCL, 0644) = 3\n'
+           '1 rename("/s/mod.pyc.77", "/s/mod.pyc") = 0\n'
+           '1 unlink("/s/other.pyc") = 0\n')
+    calls = parse_strace(log, lambda p: p[len("/s/"):] if p.startswith("/s/") else None)
+    assert file_changes(calls, lambda path: path if path.startswith("mod.") else None) == [
+        "unlink mod.pyc (ENOENT)", "open mod.pyc.77 for writing, O_CREAT|O_EXCL", "rename mod.pyc.77 to mod.pyc"]
+    assert file_changes(calls)[-1] == "unlink other.pyc"
 
 
 def test_an_expectation_computed_from_a_failed_scenario_drifts(book):

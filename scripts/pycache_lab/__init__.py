@@ -17,7 +17,7 @@ from .box import Box
 from .claims import NA, since, until
 from .failed import Failed
 from .interpreters import Discovery, Interpreter, InterpreterError, discover
-from .observation import Observation
+from .observation import Observation, file_changes
 from .paths import WORK, show_dir, show_work
 from .pyc import PycError, decode_header, read_header, with_header_field
 from .sandbox import LabError, Sandbox, ScenarioTimeout, Unobservable, require_root_namespace
@@ -31,4 +31,4 @@ __all__ = ["Book", "Markdown", "show_value", "Box", "NA", "since", "until", "Fai
            "PycError", "decode_header", "read_header", "with_header_field", "LabError", "Sandbox", "Unobservable",
            "require_root_namespace",
            "ScenarioTimeout", "Results", "EXAMPLES", "Cases", "WriteUps",
-           "median_said", "shown_duration", "shown_ratio"]
+           "median_said", "shown_duration", "shown_ratio", "file_changes"]
