@@ -88,6 +88,9 @@ def test_the_exception_that_ended_a_run_in_every_shape():
     three = ("import 'x' # <frozen>\nTraceback (most recent call last):\n  File \"app.py\", line 1, in <module>\n"
              "    import mod\nImportError: bad magic number in 'mod': b'\\x00\\x00\\r\\n'\n# cleanup[2] removing sys\n")
     assert str(exception_that_ended(three)) == "ImportError: bad magic number in 'mod': b'\\x00\\x00\\r\\n'"
+    assert exception_that_ended(three).without_bytes == "ImportError: bad magic number in 'mod': ..."
+    assert exception_that_ended("ImportError: Bad magic number in mod.pyc\n").without_bytes == (
+        "ImportError: Bad magic number in mod.pyc")
     syntax = '  File "app.py", line 1\n    x x\n      ^\nSyntaxError: invalid syntax\n'
     assert exception_that_ended(syntax).type == "SyntaxError"
     assert exception_that_ended("RuntimeError: Bad magic number in .pyc file\n").message == "Bad magic number in .pyc file"
