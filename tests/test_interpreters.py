@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from pycache_lab import InterpreterError, discover
+from pycache_lab import Interpreter, InterpreterError, discover
 from pycache_lab.interpreters import ENV_VAR, named
 
 
@@ -70,3 +70,9 @@ def test_a_venv_is_the_same_installation_as_its_base(tmp_path, newest):
                       "PYCACHE_BOOK_CACHE": str(tmp_path / "no-cache")})
     same = [py for py in found.interpreters if py.version == newest.version]
     assert len(same) == 1 and not same[0].in_venv
+
+
+def test_the_magic_number_is_the_first_two_bytes_of_the_magic():
+    py = Interpreter(path="/x/python3.13", version="3.13.0", version_info=(3, 13, 0), implementation="cpython",
+                     cache_tag="cpython-313", magic="a70d0d0a")
+    assert py.magic_number == 3495

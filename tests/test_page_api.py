@@ -5,7 +5,7 @@ import pytest
 
 from pycache_lab import NA, Book, Box, Failed, Observation, show_dir, show_work
 from pycache_lab import book as book_module
-from pycache_lab.observation import TreeDiff, parse_strace, parse_trace
+from pycache_lab.observation import TreeDiff, file_changes, parse_strace, parse_trace
 from pycache_lab.tracebacks import exception_that_ended, last_traceback
 
 
@@ -88,6 +88,9 @@ def test_the_exception_that_ended_a_run_in_every_shape():
     three = ("import 'x' # <frozen>\nTraceback (most recent call last):\n  File \"app.py\", line 1, in <module>\n"
              "    import mod\nImportError: bad magic number in 'mod': b'\\x00\\x00\\r\\n'\n# cleanup[2] removing sys\n")
     assert str(exception_that_ended(three)) == "ImportError: bad magic number in 'mod': b'\\x00\\x00\\r\\n'"
+    assert exception_that_ended(three).without_bytes == "ImportError: bad magic number in 'mod': ..."
+    assert exception_that_ended("ImportError: Bad magic number in mod.pyc\n").without_bytes == (
+        "ImportError: Bad magic number in mod.pyc")
     syntax = '  File "app.py", line 1\n    x x\n      ^\nSyntaxError: invalid syntax\n'
     assert exception_that_ended(syntax).type == "SyntaxError"
     assert exception_that_ended("RuntimeError: Bad magic number in .pyc file\n").message == "Bad magic number in .pyc file"
@@ -158,6 +161,18 @@ def test_file_events_list_a_files_opens_unlinks_and_renames_as_dtruss_does():
         "unlink test.pyc: ENOENT", "open test.py", "create __pycache__/test.cpython-312.pyc.77",
         "rename __pycache__/test.cpython-312.pyc.77 -> __pycache__/test.cpython-312.pyc"]
     assert Observation(["python"], 0, "", "", TreeDiff({}, {}, {})).file_events("test.") == []
+
+
+def test_file_changes_in_words_from_system_calls():
+    log = ('1 unlink("/s/mod.pyc") = -1 ENOENT (No such file or directory)\n'
+           '1 openat(AT_FDCWD, "/s/mod.py", O_RDONLY|O_CLOEXEC) = 3\n'
+           '1 openat(AT_FDCWD, "/s/mod.pyc.77", O_WRONLY|O_CREAT|O_EXCL, 0644) = 3\n'
+           '1 rename("/s/mod.pyc.77", "/s/mod.pyc") = 0\n'
+           '1 unlink("/s/other.pyc") = 0\n')
+    calls = parse_strace(log, lambda p: p[len("/s/"):] if p.startswith("/s/") else None)
+    assert file_changes(calls, lambda path: path if path.startswith("mod.") else None) == [
+        "unlink mod.pyc (ENOENT)", "open mod.pyc.77 for writing, O_CREAT|O_EXCL", "rename mod.pyc.77 to mod.pyc"]
+    assert file_changes(calls)[-1] == "unlink other.pyc"
 
 
 def test_an_expectation_computed_from_a_failed_scenario_drifts(book):
@@ -233,3 +248,18 @@ def test_partners_another_minor_version_round_the_list_and_another_build_of_the_
     assert [other_minor(pythons, py) for py in pythons] == [first, new, new, old]
     assert [same_minor(pythons, py) for py in pythons] == [None, second, first, None]
     assert other_minor([first, second], first) is None
+
+
+def test_rows_of_a_scenario_that_returns_named_findings(book):
+    @book.scenario(files=[])
+    def found(box, py):
+        if py is book.oldest and len(book.interpreters) > 1:
+            raise RuntimeError("broken here")
+        return {"version": py.version, "tag": py.cache_tag}
+
+    rows = found.rows()
+    assert list(rows) == ["version", "tag"]
+    assert rows["version"][book.newest] == book.newest.version
+    if len(book.interpreters) > 1:
+        assert isinstance(rows["tag"].raw(book.oldest), Failed)
+    assert "| version |" in book.matrix(rows).text

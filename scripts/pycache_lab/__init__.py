@@ -11,6 +11,7 @@ scenario that raised), ``transcript`` (a scenario shown as PyMOTW shows one), ``
 (expected against observed), ``ledger`` and ``drifts`` (the build's records and reports), ``pyc``
 (decode cache files of every era), ``verdicts`` (verdicts on write-ups' claims), ``book`` (what a page uses).
 ``installation`` reads what a run did in the interpreter's own installation (paths shown as ``<stdlib>``).
+``timing``: medians of timings, rounded for a reader.
 """
 from .book import Book, Markdown, show_value
 from .box import Box
@@ -18,11 +19,12 @@ from .claims import NA, since, until
 from .failed import Failed
 from .installation import Installation
 from .interpreters import Discovery, Interpreter, InterpreterError, discover
-from .observation import Observation
+from .observation import Observation, file_changes
 from .paths import WORK, show_dir, show_work
 from .pyc import PycError, decode_header, read_header, with_header_field
 from .sandbox import LabError, Sandbox, ScenarioTimeout, Unobservable, require_root_namespace
 from .scenario import Results
+from .timing import median_said, shown_duration, shown_ratio
 from .verdicts import Cases, WriteUps
 from .workdir import EXAMPLES
 
@@ -30,4 +32,5 @@ __all__ = ["Book", "Markdown", "show_value", "Box", "NA", "since", "until", "Fai
            "Interpreter", "InterpreterError", "discover", "Observation", "WORK", "show_dir", "show_work",
            "PycError", "decode_header", "read_header", "with_header_field", "LabError", "Sandbox", "Unobservable",
            "require_root_namespace", "Installation",
-           "ScenarioTimeout", "Results", "EXAMPLES", "Cases", "WriteUps"]
+           "ScenarioTimeout", "Results", "EXAMPLES", "Cases", "WriteUps",
+           "median_said", "shown_duration", "shown_ratio", "file_changes"]

@@ -57,6 +57,11 @@ class Interpreter:
         """``3.12`` style name (``major.minor``)."""
         return "%d.%d" % tuple(self.version_info[:2])
 
+    @property
+    def magic_number(self) -> int:
+        """The two-byte version number that starts this interpreter's cache files (3495 for 3.13)."""
+        return int.from_bytes(bytes.fromhex(self.magic)[:2], "little")
+
     def at_least(self, *version: int) -> bool:
         return tuple(self.version_info[: len(version)]) >= tuple(version)
 

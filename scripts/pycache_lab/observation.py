@@ -337,6 +337,24 @@ def parse_strace(text: str, relative) -> list[Syscall]:
     return calls
 
 
+def file_changes(calls: list[Syscall], name=lambda path: path) -> list[str]:
+    """The calls that create, rename or delete files, in order and in words: ``open X for writing,
+    O_CREAT|O_EXCL``, ``rename X to Y``, ``unlink X (ENOENT)``. ``name(path)`` gives the path as
+    shown, or None to leave out a call that touches that path."""
+    changes = []
+    for call in calls:
+        paths = [name(path) for path in call.paths]
+        failed = " (%s)" % call.error if call.error else ""
+        if None in paths:
+            continue
+        if call.call == "open" and call.writes:
+            flags = "|".join(f for f in call.flags if f in ("O_CREAT", "O_EXCL", "O_TRUNC"))
+            changes.append("open %s for writing, %s%s" % (paths[0], flags, failed))
+        elif call.call in ("rename", "unlink"):
+            changes.append("%s %s%s" % (call.call, " to ".join(paths), failed))
+    return changes
+
+
 def strace_strings(arguments: str) -> list[str]:
     """The quoted strings (paths) of one strace line's arguments, unescaped.
 

@@ -103,6 +103,12 @@ class Results(Mapping):
         return Results(self.name, self.interpreters, {k: derive(k, v) for k, v in self._values.items()},
                        self.page, self.example, self.files)
 
+    def rows(self) -> "dict[str, Results]":
+        """For a scenario whose value is a dict of named findings: one derived result per name, the
+        rows of a ``matrix`` or ``version_tabs`` (names in the order the first dict gives them)."""
+        names = next((list(value) for value in self._values.values() if isinstance(value, dict)), [])
+        return {name: self.each(lambda found, name=name: found[name]) for name in names}
+
     def show(self, files: Sequence[str] | None = None, title: str | None = None):
         """The PyMOTW transcript: files, command, output, what appeared; other versions where they differ."""
         from . import transcript

@@ -27,6 +27,13 @@ class Raised:
     def __str__(self) -> str:
         return "%s: %s" % (self.type, self.message) if self.message else self.type
 
+    @property
+    def without_bytes(self) -> str:
+        """``str(self)`` with the bytes Python 3 quotes at the end left out, so that one text fits
+        every version: ``ImportError: bad magic number in 'mod': ...``."""
+        head, quoted, _ = str(self).partition(": b'")
+        return head + (": ..." if quoted else "")
+
 
 def exception_that_ended(stderr: str) -> Raised | None:
     """The exception the run ended with, or None when it printed none."""
