@@ -13,7 +13,9 @@ also written as patches into ``build/upstream/patches/``: one per proposal, ``al
 of them, and ``cover.txt``. Each is checked the way CPython's CI checks documentation: ``git apply
 --check`` on the checkout, ``sphinx-lint`` on every patched ``.rst`` file, no added line over 80
 columns. A hunk whose anchor is gone or ambiguous is reported by name, and its proposal gets no
-patch. Exit status: 0 when every check passed, 1 otherwise, 2 when there was nothing to check.
+patch. ``--cpython-docs`` then builds the checkout's documentation with CPython's own toolchain,
+before and after ``all.patch``, in a temporary copy (``cpython_docs_build.py``). Exit status: 0
+when every check passed, 1 otherwise, 2 when there was nothing to check.
 """
 from __future__ import annotations
 
@@ -268,7 +270,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("upstream", type=Path, nargs="?", default=ROOT / "build" / "upstream")
     parser.add_argument("--cpython", type=Path, help="a CPython checkout to write patches against")
+    parser.add_argument("--cpython-docs", action="store_true",
+                        help="also build the checkout's docs (its Doc/Makefile, in a temporary copy) "
+                             "before and after all.patch, and report new warnings")
     args = parser.parse_args(argv)
+    if args.cpython_docs and args.cpython is None:
+        parser.error("--cpython-docs needs --cpython PATH (the checkout whose docs are built)")
     if not args.upstream.is_dir() or not any(args.upstream.glob("*.rst")):
         print("no proposals in %s: build the book first (nox -s upstream does both)" % args.upstream,
               file=sys.stderr)
@@ -280,7 +287,30 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.cpython / "Doc").is_dir():
         print("%s is not a CPython checkout (no Doc/ folder)" % args.cpython, file=sys.stderr)
         return 2
-    return write_patches(args.cpython.resolve(), args.upstream) or status
+    status = write_patches(args.cpython.resolve(), args.upstream) or status
+    if args.cpython_docs:
+        status = docs_build(args.cpython.resolve(), args.upstream / "patches") or status
+    return status
+
+
+def docs_build(checkout: Path, folder: Path) -> int:
+    """CPython's own docs build before and after ``all.patch``; the result joins ``cover.txt``."""
+    import cpython_docs_build
+
+    series = folder / "all.patch"
+    if not series.exists() or not series.read_text(encoding="utf-8").strip():
+        lines = ["CPython's docs build: not run, there is no patch to apply"]
+        report = None
+    else:
+        report = cpython_docs_build.build(checkout, series, keep_log=folder / "cpython-docs.log")
+        lines = ["CPython's docs build (its Doc/Makefile, in a temporary copy; log in %s):"
+                 % (folder / "cpython-docs.log")] + ["  " + line for line in report.lines()]
+    with (folder / "cover.txt").open("a", encoding="utf-8") as cover:
+        cover.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    if report is None:
+        return 1
+    return 2 if report.problem else (1 if report.regressions else 0)
 
 
 if __name__ == "__main__":
