@@ -260,6 +260,22 @@ def test_a_section_that_is_gone_is_reported_not_patched(checkout, tmp_path, caps
                    and p.name != "all.patch")
 
 
+def test_a_branch_that_writes_cmdoption_takes_the_same_patches(checkout, tmp_path):
+    """3.12 and older name options with ``.. cmdoption::`` (seen in the real 3.11 tree): the
+    anchors ``option:: -B`` etc. find them there too, and every patch applies."""
+    import check_upstream
+
+    old = tmp_path / "cpython-3.12"
+    shutil.copytree(checkout, old)
+    for page in (old / "Doc").rglob("*.rst"):
+        page.write_text(page.read_text().replace(".. option::", ".. cmdoption::"))
+    assert ".. cmdoption:: -B" in (old / "Doc" / "using" / "cmdline.rst").read_text()
+    diff = up.patch(PROPOSALS, old)
+    (tmp_path / "all.patch").write_text(diff)
+    assert check_upstream.apply_check(old, tmp_path / "all.patch") == ""
+    assert "cmdoption:: -B" in diff or "option:: -B" not in up.patch(PROPOSALS, checkout)
+
+
 def test_the_fixture_holds_no_cpython_prose():
     """Placeholder prose only: every fixture paragraph of more than one line says so."""
     for path in FIXTURE.rglob("*.rst"):
