@@ -201,7 +201,9 @@ def test_each_patch_applies_lints_and_fits(proposal, checkout, tmp_path):
     diff = up.patch([proposal], checkout)
     (tmp_path / "p.patch").write_text(diff)
     assert check_upstream.apply_check(checkout, tmp_path / "p.patch") == ""
-    assert check_upstream.lint(check_upstream.patched_files(diff, checkout)) == []
+    after = check_upstream.patched_files(diff, checkout)
+    before = {name: (checkout / name).read_text() for name in after}
+    assert check_upstream.new_complaints(check_upstream.lint(before), check_upstream.lint(after)) == []
     long = [line for line in patching.added_lines(diff) if len(line) > patching.WIDTH]
     assert long == []
 
@@ -258,6 +260,21 @@ def test_a_section_that_is_gone_is_reported_not_patched(checkout, tmp_path, caps
     assert "library-runpy.patch: NOT FOUND" in out and "run_path(" in out
     assert not any("runpy" in p.name for p in (tmp_path / "out" / "patches").iterdir() if p.suffix == ".patch"
                    and p.name != "all.patch")
+
+
+def test_complaints_the_branch_already_has_are_not_the_patchs(checkout):
+    """Real CPython files carry complaints of their own (3.11's glossary: parentheses that
+    sphinx-lint 1.x flags): only the ones a patch adds count, line numbers aside."""
+    import check_upstream
+
+    glossary = "Doc/glossary.rst"
+    before = {glossary: (checkout / glossary).read_text()}
+    assert any("unnecessary-parentheses" in line for line in check_upstream.lint(before))
+    proposal = next(p for p in PROPOSALS if glossary in p.files)
+    after = check_upstream.patched_files(up.patch([proposal], checkout), checkout)
+    assert check_upstream.new_complaints(check_upstream.lint(before), check_upstream.lint(after)) == []
+    worse = {glossary: after[glossary] + "\n   Added :meth:`flush()` here.\n"}
+    assert len(check_upstream.new_complaints(check_upstream.lint(before), check_upstream.lint(worse))) == 1
 
 
 def test_a_branch_that_writes_cmdoption_takes_the_same_patches(checkout, tmp_path):
