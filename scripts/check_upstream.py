@@ -112,6 +112,33 @@ def sphinx_check(upstream: Path) -> int:
     return status
 
 
+_OLD_INDEX_TYPES = {"module": "module", "keyword": "keyword", "operator": "operator", "object": "object",
+                    "exception": "exception", "statement": "statement", "builtin": "built-in function"}
+_OLD_INDEX_ENTRY = re.compile(r"^(\s*(?:\.\. index::\s+)?)(%s): (.+)$" % "|".join(_OLD_INDEX_TYPES))
+
+
+def modern_index_entries(text: str) -> str:
+    """``module: x`` index entries (CPython 3.11 and older) as ``pair: module; x``, the form newer
+    branches use: Sphinx 7.1 and later refuse the old one and stop, so an older branch's pages
+    could not be built at all. Only lines of ``.. index::`` directives are rewritten, the same way
+    before and after a patch."""
+    out, depth = [], None
+    for line in text.splitlines(keepends=True):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if stripped.startswith(".. index::"):
+            depth = indent
+        elif depth is not None and stripped.strip() and indent <= depth:
+            depth = None
+        if depth is not None:
+            old = _OLD_INDEX_ENTRY.match(line.rstrip("\n"))
+            if old:
+                line = "%spair: %s; %s%s" % (old.group(1), _OLD_INDEX_TYPES[old.group(2)], old.group(3),
+                                            "\n" if line.endswith("\n") else "")
+        out.append(line)
+    return "".join(out)
+
+
 def build_warnings(files: dict[str, str]) -> list[str]:
     """Sphinx's warnings (nitpicky) on these whole pages, built with CPython's markup as above.
 
@@ -125,7 +152,7 @@ def build_warnings(files: dict[str, str]) -> list[str]:
         project = scratch / "src"
         for name, text in rst.items():
             (project / name).parent.mkdir(parents=True, exist_ok=True)
-            (project / name).write_text(text, encoding="utf-8")
+            (project / name).write_text(modern_index_entries(text), encoding="utf-8")
         pages = sorted(name[:-4] for name in rst)
         (project / "index.rst").write_text("Pages\n=====\n\n.. toctree::\n\n" + "".join(
             "   %s\n" % page for page in pages), encoding="utf-8")
