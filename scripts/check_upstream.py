@@ -276,8 +276,8 @@ def write_patches(checkout: Path, out: Path, pages: Path = PAGES) -> int:
             try:
                 warnings = new_complaints(build_warnings(before), build_warnings(after))
                 verdict = "no new warning" if not warnings else "NEW WARNINGS: " + "; ".join(warnings)
-            except RuntimeError as error:
-                warnings, verdict = [], "not compared (%s); build the checkout's docs to check" % error
+            except RuntimeError as error:  # unchecked is not passed: it fails, with Sphinx's reason
+                warnings, verdict = [error], "NOT COMPARED (%s); build the checkout's docs to check" % error
             rows.append("all.patch built with Sphinx (nitpicky, CPython's markup), whole pages before and "
                         "after: %s" % verdict)
             failures += bool(warnings)

@@ -300,6 +300,17 @@ def test_pages_of_an_older_branch_are_still_compared(checkout):
     assert not [w for w in warnings if "index" in w.lower()], warnings
 
 
+def test_pages_sphinx_cannot_build_fail_the_check(checkout, tmp_path, capsys, monkeypatch):
+    import check_upstream
+
+    def refuse(files):
+        raise RuntimeError("Sphinx could not build these pages: ValueError: something new")
+
+    monkeypatch.setattr(check_upstream, "build_warnings", refuse)
+    assert check_upstream.write_patches(checkout, tmp_path) == 1
+    assert "NOT COMPARED (Sphinx could not build these pages" in (tmp_path / "patches" / "cover.txt").read_text()
+
+
 def test_a_branch_that_writes_cmdoption_takes_the_same_patches(checkout, tmp_path):
     """3.12 and older name options with ``.. cmdoption::`` (seen in the real 3.11 tree): the
     anchors ``option:: -B`` etc. find them there too, and every patch applies."""
