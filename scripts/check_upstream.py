@@ -114,7 +114,7 @@ def sphinx_check(upstream: Path) -> int:
 
 _OLD_INDEX_TYPES = {"module": "module", "keyword": "keyword", "operator": "operator", "object": "object",
                     "exception": "exception", "statement": "statement", "builtin": "built-in function"}
-_OLD_INDEX_ENTRY = re.compile(r"^(\s*(?:\.\. index::\s+)?)(%s): (.+)$" % "|".join(_OLD_INDEX_TYPES))
+_OLD_INDEX_ENTRY = re.compile(r"^(\s*(?:\.\. index::\s+)?(?:!\s*)?)(%s): (.+)$" % "|".join(_OLD_INDEX_TYPES))
 
 
 def modern_index_entries(text: str) -> str:

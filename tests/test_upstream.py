@@ -280,11 +280,11 @@ def test_complaints_the_branch_already_has_are_not_the_patchs(checkout):
 def test_old_index_entries_are_rewritten_only_inside_index_directives():
     import check_upstream
 
-    text = (".. index::\n   module: __main__\n   single: x\n\nmodule: not an entry\n\n"
-            ".. index:: builtin: len\n")
+    text = (".. index::\n   module: __main__\n   ! statement: assert\n   single: x\n\n"
+            "module: not an entry\n\n.. index:: builtin: len\n")
     assert check_upstream.modern_index_entries(text) == (
-        ".. index::\n   pair: module; __main__\n   single: x\n\nmodule: not an entry\n\n"
-        ".. index:: pair: built-in function; len\n")
+        ".. index::\n   pair: module; __main__\n   ! pair: statement; assert\n   single: x\n\n"
+        "module: not an entry\n\n.. index:: pair: built-in function; len\n")
 
 
 def test_pages_of_an_older_branch_are_still_compared(checkout):
