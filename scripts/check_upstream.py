@@ -329,9 +329,13 @@ def docs_build(checkout: Path, folder: Path) -> int:
         lines = ["CPython's docs build: not run, there is no patch to apply"]
         report = None
     else:
-        report = cpython_docs_build.build(checkout, series, keep_log=folder / "cpython-docs.log")
-        lines = ["CPython's docs build (its Doc/Makefile, in a temporary copy; log in %s):"
-                 % (folder / "cpython-docs.log")] + ["  " + line for line in report.lines()]
+        log = folder / "cpython-docs.log"
+        if log.exists():
+            log.unlink()  # an earlier run's
+        report = cpython_docs_build.build(checkout, series, keep_log=log)
+        where = "; make's output in %s" % log if log.exists() else ""
+        lines = ["CPython's docs build (its Doc/Makefile, in a temporary copy%s):" % where] + [
+            "  " + line for line in report.lines()]
     with (folder / "cover.txt").open("a", encoding="utf-8") as cover:
         cover.write("\n".join(lines) + "\n")
     print("\n".join(lines))
