@@ -125,7 +125,8 @@ def upstream(session: nox.Session) -> None:
 
     ``nox -s upstream -- --cpython PATH`` also writes, for the CPython checkout at PATH, one patch
     per proposal, all.patch and cover.txt into build/upstream/patches/, each checked with
-    ``git apply --check``, sphinx-lint and the 80-column limit."""
+    ``git apply --check``, sphinx-lint and the 80-column limit; ``--cpython-docs`` then builds the
+    checkout's docs with its own Doc/Makefile, before and after all.patch, in a temporary copy."""
     _install(session)
     session.run("python", "scripts/build_book.py")
     session.run("python", "scripts/check_upstream.py", "build/upstream", *session.posargs)

@@ -13,7 +13,9 @@ also written as patches into ``build/upstream/patches/``: one per proposal, ``al
 of them, and ``cover.txt``. Each is checked the way CPython's CI checks documentation: ``git apply
 --check`` on the checkout, ``sphinx-lint`` on every patched ``.rst`` file, no added line over 80
 columns. A hunk whose anchor is gone or ambiguous is reported by name, and its proposal gets no
-patch. Exit status: 0 when every check passed, 1 otherwise, 2 when there was nothing to check.
+patch. ``--cpython-docs`` then builds the checkout's documentation with CPython's own toolchain,
+before and after ``all.patch``, in a temporary copy (``cpython_docs_build.py``). Exit status: 0
+when every check passed, 1 otherwise, 2 when there was nothing to check.
 """
 from __future__ import annotations
 
@@ -110,6 +112,33 @@ def sphinx_check(upstream: Path) -> int:
     return status
 
 
+_OLD_INDEX_TYPES = {"module": "module", "keyword": "keyword", "operator": "operator", "object": "object",
+                    "exception": "exception", "statement": "statement", "builtin": "built-in function"}
+_OLD_INDEX_ENTRY = re.compile(r"^(\s*(?:\.\. index::\s+)?(?:!\s*)?)(%s): (.+)$" % "|".join(_OLD_INDEX_TYPES))
+
+
+def modern_index_entries(text: str) -> str:
+    """``module: x`` index entries (CPython 3.11 and older) as ``pair: module; x``, the form newer
+    branches use: Sphinx 7.1 and later refuse the old one and stop, so an older branch's pages
+    could not be built at all. Only lines of ``.. index::`` directives are rewritten, the same way
+    before and after a patch."""
+    out, depth = [], None
+    for line in text.splitlines(keepends=True):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if stripped.startswith(".. index::"):
+            depth = indent
+        elif depth is not None and stripped.strip() and indent <= depth:
+            depth = None
+        if depth is not None:
+            old = _OLD_INDEX_ENTRY.match(line.rstrip("\n"))
+            if old:
+                line = "%spair: %s; %s%s" % (old.group(1), _OLD_INDEX_TYPES[old.group(2)], old.group(3),
+                                            "\n" if line.endswith("\n") else "")
+        out.append(line)
+    return "".join(out)
+
+
 def build_warnings(files: dict[str, str]) -> list[str]:
     """Sphinx's warnings (nitpicky) on these whole pages, built with CPython's markup as above.
 
@@ -123,7 +152,7 @@ def build_warnings(files: dict[str, str]) -> list[str]:
         project = scratch / "src"
         for name, text in rst.items():
             (project / name).parent.mkdir(parents=True, exist_ok=True)
-            (project / name).write_text(text, encoding="utf-8")
+            (project / name).write_text(modern_index_entries(text), encoding="utf-8")
         pages = sorted(name[:-4] for name in rst)
         (project / "index.rst").write_text("Pages\n=====\n\n.. toctree::\n\n" + "".join(
             "   %s\n" % page for page in pages), encoding="utf-8")
@@ -247,8 +276,8 @@ def write_patches(checkout: Path, out: Path, pages: Path = PAGES) -> int:
             try:
                 warnings = new_complaints(build_warnings(before), build_warnings(after))
                 verdict = "no new warning" if not warnings else "NEW WARNINGS: " + "; ".join(warnings)
-            except RuntimeError as error:
-                warnings, verdict = [], "not compared (%s); build the checkout's docs to check" % error
+            except RuntimeError as error:  # unchecked is not passed: it fails, with Sphinx's reason
+                warnings, verdict = [error], "NOT COMPARED (%s); build the checkout's docs to check" % error
             rows.append("all.patch built with Sphinx (nitpicky, CPython's markup), whole pages before and "
                         "after: %s" % verdict)
             failures += bool(warnings)
@@ -268,7 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("upstream", type=Path, nargs="?", default=ROOT / "build" / "upstream")
     parser.add_argument("--cpython", type=Path, help="a CPython checkout to write patches against")
+    parser.add_argument("--cpython-docs", action="store_true",
+                        help="also build the checkout's docs (its Doc/Makefile, in a temporary copy) "
+                             "before and after all.patch, and report new warnings")
     args = parser.parse_args(argv)
+    if args.cpython_docs and args.cpython is None:
+        parser.error("--cpython-docs needs --cpython PATH (the checkout whose docs are built)")
     if not args.upstream.is_dir() or not any(args.upstream.glob("*.rst")):
         print("no proposals in %s: build the book first (nox -s upstream does both)" % args.upstream,
               file=sys.stderr)
@@ -280,7 +314,34 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.cpython / "Doc").is_dir():
         print("%s is not a CPython checkout (no Doc/ folder)" % args.cpython, file=sys.stderr)
         return 2
-    return write_patches(args.cpython.resolve(), args.upstream) or status
+    status = write_patches(args.cpython.resolve(), args.upstream) or status
+    if args.cpython_docs:
+        status = docs_build(args.cpython.resolve(), args.upstream / "patches") or status
+    return status
+
+
+def docs_build(checkout: Path, folder: Path) -> int:
+    """CPython's own docs build before and after ``all.patch``; the result joins ``cover.txt``."""
+    import cpython_docs_build
+
+    series = folder / "all.patch"
+    if not series.exists() or not series.read_text(encoding="utf-8").strip():
+        lines = ["CPython's docs build: not run, there is no patch to apply"]
+        report = None
+    else:
+        log = folder / "cpython-docs.log"
+        if log.exists():
+            log.unlink()  # an earlier run's
+        report = cpython_docs_build.build(checkout, series, keep_log=log)
+        where = "; make's output in %s" % log if log.exists() else ""
+        lines = ["CPython's docs build (its Doc/Makefile, in a temporary copy%s):" % where] + [
+            "  " + line for line in report.lines()]
+    with (folder / "cover.txt").open("a", encoding="utf-8") as cover:
+        cover.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    if report is None:
+        return 1
+    return 2 if report.problem else (1 if report.regressions else 0)
 
 
 if __name__ == "__main__":
