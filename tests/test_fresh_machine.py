@@ -246,3 +246,23 @@ def test_the_readme_install_steps_name_every_package_and_end_with_the_two_comman
     clone = next(s for s in steps if s.startswith("git clone "))
     assert fresh_machine.as_run(clone, "/srv/x.git") == "git clone /srv/x.git"
     assert fresh_machine.as_run(apt, "-").startswith("apt-get install -y ")
+
+
+def test_debian_suites_keep_debootstraps_defaults(tmp_path):
+    sys.path.insert(0, str(SCRIPTS))
+    import fresh_machine
+    assert fresh_machine.debootstrap_command("trixie", tmp_path / "r") == [
+        "debootstrap", "--variant=minbase", "trixie", str(tmp_path / "r"), "http://deb.debian.org/debian"]
+
+
+def test_an_ubuntu_root_has_its_archive_four_components_keyring_and_gutsys_script(tmp_path):
+    sys.path.insert(0, str(SCRIPTS))
+    import fresh_machine
+    (tmp_path / "gutsy").write_text("")
+    command = fresh_machine.debootstrap_command("noble", tmp_path / "r", keyring="/k.gpg", scripts=tmp_path)
+    assert "--components=main,restricted,universe,multiverse" in command
+    assert "--keyring=/k.gpg" in command and "--no-check-gpg" not in command
+    assert command[-3:] == [str(tmp_path / "r"), "http://archive.ubuntu.com/ubuntu", str(tmp_path / "gutsy")]
+    (tmp_path / "noble").write_text("")  # a debootstrap that knows noble needs no script named
+    assert fresh_machine.debootstrap_command("noble", tmp_path / "r", scripts=tmp_path)[-1] == (
+        "http://archive.ubuntu.com/ubuntu")
