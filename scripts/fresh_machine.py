@@ -1,4 +1,4 @@
-"""Follow the README's install steps, word for word, on a fresh Debian root (as root, then a user).
+"""Follow the README's install steps, word for word, on a fresh Debian or Ubuntu root (as root, then a user).
 
     sudo python3 scripts/fresh_machine.py --root /tmp/fresh-deb12 [--suite bookworm|trixie|noble]
         [--user reader] [--ca-bundle /etc/ssl/certs/ca-certificates.crt] [--skip-tests]
