@@ -1,7 +1,8 @@
-"""Follow the README's install steps, word for word, on a fresh Debian root (as root, then a user).
+"""Follow the README's install steps, word for word, on a fresh Debian or Ubuntu root (as root, then a user).
 
-    sudo python3 scripts/fresh_machine.py --root /tmp/fresh-deb12 [--suite bookworm]
+    sudo python3 scripts/fresh_machine.py --root /tmp/fresh-deb12 [--suite bookworm|trixie|noble]
         [--user reader] [--ca-bundle /etc/ssl/certs/ca-certificates.crt] [--skip-tests]
+        [--keyring /usr/share/keyrings/ubuntu-archive-keyring.gpg]
 
 Makes the root with ``debootstrap --variant=minbase`` unless it exists, clones this checkout's
 HEAD into it (the README's clone address is replaced by that clone, the only substitution besides
@@ -9,7 +10,9 @@ HEAD into it (the README's clone address is replaced by that clone, the only sub
 then (after ``useradd -m``) every line but apt's as the ordinary user. The root is entered the way a
 container enters it (``pivot_root`` in a private mount namespace), not by ``chroot``: in a chroot the
 kernel refuses user namespaces. Prints each step's status and duration; exit status 1 if one failed.
-Mounts are undone on the way out; the root is never deleted.
+Mounts are undone on the way out; the root is never deleted. An Ubuntu suite (``noble``) gets what
+a real Ubuntu has: its archive, the components main, restricted, universe and multiverse, and its
+keyring (the ``ubuntu-keyring`` package's, which a Debian host lacks: ``--keyring``).
 """
 from __future__ import annotations
 
@@ -24,6 +27,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CLONE = re.compile(r"^git clone (\S+)")
+SCRIPTS = Path("/usr/share/debootstrap/scripts")
+UBUNTU_SUITES = ("jammy", "noble")
+UBUNTU_MIRROR = "http://archive.ubuntu.com/ubuntu"
+UBUNTU_COMPONENTS = "main,restricted,universe,multiverse"
+UBUNTU_KEYRING = "/usr/share/keyrings/ubuntu-archive-keyring.gpg"
 ENTER = ('set -e; cd "$0"; mkdir -p .oldroot; pivot_root . .oldroot; cd /; umount -l /.oldroot; '
          'rmdir /.oldroot; exec "$@"')
 
@@ -45,6 +53,23 @@ def as_run(step: str, clone_from: str) -> str:
     if step.startswith("apt-get install "):
         step = step.replace("apt-get install ", "apt-get install -y ", 1)
     return CLONE.sub("git clone " + clone_from, step)
+
+
+def debootstrap_command(suite: str, root: Path, mirror: str | None = None, keyring: str | None = None,
+                        scripts: Path = SCRIPTS) -> list[str]:
+    """Debian as debootstrap makes it; Ubuntu as a user meets it (graphviz is in universe).
+
+    A debootstrap older than the release has no script named after it: every Ubuntu since gutsy
+    is made by gutsy's, so that one is named. The signature is always checked.
+    """
+    command = ["debootstrap", "--variant=minbase"]
+    if suite not in UBUNTU_SUITES:
+        return command + [suite, str(root), mirror or "http://deb.debian.org/debian"]
+    command += ["--components=" + UBUNTU_COMPONENTS, "--keyring=" + (keyring or UBUNTU_KEYRING),
+                suite, str(root), mirror or UBUNTU_MIRROR]
+    if not (scripts / suite).exists():
+        command.append(str(scripts / "gutsy"))
+    return command
 
 
 def mounted_below(root: Path) -> list[str]:
@@ -103,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").strip().split("\n")[0])
     parser.add_argument("--root", type=Path, required=True)
     parser.add_argument("--suite", default="bookworm")
-    parser.add_argument("--mirror", default="http://deb.debian.org/debian")
+    parser.add_argument("--mirror", help="default: Debian's or Ubuntu's archive, after the suite")
+    parser.add_argument("--keyring", help="an Ubuntu suite's keyring (default " + UBUNTU_KEYRING + ")")
     parser.add_argument("--user", default="reader")
     parser.add_argument("--ca-bundle", help="a CA bundle for pip (a proxy that intercepts TLS)")
     parser.add_argument("--skip-tests", action="store_true", help="stop after nox -s docs")
@@ -112,7 +138,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("run as root: debootstrap, mounts and pivot_root need it")
     root = args.root.resolve()
     if not (root / "usr" / "bin").is_dir():
-        subprocess.run(["debootstrap", "--variant=minbase", args.suite, str(root), args.mirror], check=True)
+        command = debootstrap_command(args.suite, root, args.mirror, args.keyring)
+        keyring = next((c.split("=", 1)[1] for c in command if c.startswith("--keyring=")), None)
+        if keyring and not os.path.isfile(keyring):
+            parser.error("no keyring %s: take it from ubuntu-keyring's .deb in %spool/main/u/ubuntu-keyring/"
+                         " (dpkg-deb -x) and pass --keyring" % (keyring, UBUNTU_MIRROR + "/"))
+        subprocess.run(command, check=True)
     steps = [as_run(s, "/srv/pycache-book.git") for s in readme_steps()]
     if args.skip_tests:
         steps = [s for s in steps if not s.endswith("nox -s tests")]

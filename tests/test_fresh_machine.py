@@ -240,9 +240,37 @@ def test_the_readme_install_steps_name_every_package_and_end_with_the_two_comman
     import fresh_machine
     steps = fresh_machine.readme_steps()
     apt = next(s for s in steps if s.startswith("sudo apt-get install"))
-    for package in ("python3-venv", "python3-doc", "graphviz", "strace", "util-linux", "mount", "uidmap"):
+    for package in ("python3-venv", "python3-doc", "graphviz", "strace", "util-linux", "mount", "uidmap", "make"):
         assert package in apt.split(), package
     assert steps[-2:] == ["~/.venvs/nox/bin/nox -s docs", "~/.venvs/nox/bin/nox -s tests"]
     clone = next(s for s in steps if s.startswith("git clone "))
     assert fresh_machine.as_run(clone, "/srv/x.git") == "git clone /srv/x.git"
     assert fresh_machine.as_run(apt, "-").startswith("apt-get install -y ")
+
+
+def test_debian_suites_keep_debootstraps_defaults(tmp_path):
+    sys.path.insert(0, str(SCRIPTS))
+    import fresh_machine
+    assert fresh_machine.debootstrap_command("trixie", tmp_path / "r") == [
+        "debootstrap", "--variant=minbase", "trixie", str(tmp_path / "r"), "http://deb.debian.org/debian"]
+
+
+def test_an_ubuntu_root_has_its_archive_four_components_keyring_and_gutsys_script(tmp_path):
+    sys.path.insert(0, str(SCRIPTS))
+    import fresh_machine
+    (tmp_path / "gutsy").write_text("")
+    command = fresh_machine.debootstrap_command("noble", tmp_path / "r", keyring="/k.gpg", scripts=tmp_path)
+    assert "--components=main,restricted,universe,multiverse" in command
+    assert "--keyring=/k.gpg" in command and "--no-check-gpg" not in command
+    assert command[-3:] == [str(tmp_path / "r"), "http://archive.ubuntu.com/ubuntu", str(tmp_path / "gutsy")]
+    (tmp_path / "noble").write_text("")  # a debootstrap that knows noble needs no script named
+    assert fresh_machine.debootstrap_command("noble", tmp_path / "r", scripts=tmp_path)[-1] == (
+        "http://archive.ubuntu.com/ubuntu")
+
+
+def test_the_preflight_of_the_tests_names_a_missing_make(tmp_path):
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    findings = preflight.tools("tests", dict(os.environ, PATH=str(bare)))
+    assert any(f.required and "apt-get install make" in f.text for f in findings)
+    assert not any("make" in f.text.split(":")[0] for f in preflight.tools("docs", dict(os.environ, PATH=str(bare))))

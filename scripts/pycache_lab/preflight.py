@@ -50,6 +50,9 @@ def tools(purpose: str, environ=os.environ) -> list[Finding]:
     if purpose in ("docs", "tests") and not _program("dot", environ):
         findings.append(Finding(True, "Graphviz's dot is missing: it draws the decision diagram. "
                                       "Install: apt-get install graphviz"))
+    if purpose == "tests" and not _program("make", environ):
+        findings.append(Finding(True, "make is missing: the tests of --cpython-docs run a Doc/Makefile "
+                                      "as CPython's docs build does. Install: apt-get install make"))
     if not _pseudo_terminals():
         findings.append(Finding(True, "no pseudo-terminal can be opened (is /dev/pts mounted?): the "
                                       "entry-points page types into the interactive prompt on one. In a "
