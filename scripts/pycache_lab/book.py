@@ -196,9 +196,12 @@ class Book:
     def transcript(self, results: Results, files: Sequence[str] | None = None, title: str | None = None) -> Markdown:
         return results.show(files=files, title=title)
 
-    def claim(self, id: str, statement: str, *, observe: Callable[[Interpreter], Any], expect: Any,
-              _stated: bool = False) -> "Shown":
+    def claim(self, id: str, statement: str, *, observe: Callable[[Interpreter], Any], expect: Any) -> "Shown":
         """Check a claim whose statement is given here; pages use ``check``, which reads it from the page."""
+        return Shown(self._checked(id, statement, observe, expect))
+
+    def _checked(self, id: str, statement: str, observe: Callable[[Interpreter], Any], expect: Any) -> claims.ClaimCheck:
+        """Check a claim on every interpreter and record it in the page's ledger fragment."""
         if any(c.claim.id == id for c in self.checks):
             raise claims.ClaimError("claim id %r is used twice on page %s" % (id, self.page))
         result = claims.check(claims.Claim(id, statement, observe, expect, self.page), self.interpreters)
@@ -208,7 +211,7 @@ class Book:
             raise claims.ClaimDrift(result)
         if not result.observed_everywhere and RAISE_ON_DRIFT and coverage.require_all():
             raise claims.ClaimNotObserved(result)
-        return Shown(result, stated_above=_stated)
+        return result
 
     def check(self, id: str, *, observe: Callable[[Interpreter], Any], expect: Any) -> "Shown":
         """Check the claim that the page states in prose, in a ``{claim} <id>`` block just above the
@@ -218,7 +221,7 @@ class Book:
         if statement is None:
             raise claims.ClaimError("page %s checks claim %r, but states it nowhere: put the sentence in a "
                                     "':::{claim} %s' block above the cell (%s)" % (self.page, id, id, self.source()))
-        return self.claim(id, statement, observe=observe, expect=expect, _stated=True)
+        return Shown(self._checked(id, statement, observe, expect), stated_above=True)
 
     def source(self) -> Path:
         """The page's Markdown file, in the folder the build or the self-check named."""
