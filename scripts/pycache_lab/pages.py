@@ -70,8 +70,7 @@ def code_share(path: Path) -> tuple[int, int]:
     Every non-blank line of the Markdown counts, fences included; cell code is what lies between a
     ``{code-cell}`` fence and its end, without the cell's option lines (``:tags:``).
     """
-    code = total = 0
-    for match in _FENCE.finditer(path.read_text(encoding="utf-8")):
-        code += sum(1 for line in strip_options(match.group("body")).splitlines() if line.strip())
-    total = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    return code, total
+    text = path.read_text(encoding="utf-8")
+    code = sum(1 for match in _FENCE.finditer(text)
+               for line in strip_options(match.group("body")).splitlines() if line.strip())
+    return code, sum(1 for line in text.splitlines() if line.strip())
