@@ -22,9 +22,7 @@ from pycache_lab import pages  # noqa: E402
 def share() -> str:
     """One line per page with cells, then the whole book: cell code against non-blank lines."""
     lines, code, total = [], 0, 0
-    for path in sorted((ROOT / "docs").rglob("*.md")):
-        if "_ext" in path.parts:
-            continue
+    for path in pages.markdown_pages(ROOT / "docs"):
         page_code, page_total = pages.code_share(path)
         code, total = code + page_code, total + page_total
         if page_code:

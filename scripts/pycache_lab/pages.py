@@ -74,3 +74,8 @@ def code_share(path: Path) -> tuple[int, int]:
     code = sum(1 for match in _FENCE.finditer(text)
                for line in strip_options(match.group("body")).splitlines() if line.strip())
     return code, sum(1 for line in text.splitlines() if line.strip())
+
+
+def markdown_pages(docs: Path) -> list[Path]:
+    """Every page of the book (notebook or not), in name order."""
+    return [path for path in sorted(docs.rglob("*.md")) if "_ext" not in path.parts]
